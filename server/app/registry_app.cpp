@@ -1,0 +1,105 @@
+#include "server/app/registry_app.h"
+
+#include "server/app/build_info.h"
+#include "server/app/logging.h"
+#include "server/app/registry_server.h"
+#include "server/app/settings.h"
+#include "server/db/migrator.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/NetException.h>
+#include <pqxx/pqxx>
+
+#include <iostream>
+
+namespace registry::app {
+
+std::string usageText() {
+    return "usage: registry [--config FILE]... COMMAND [OPTIONS]\n"
+           "\n"
+           "Strangulation-pilot registry " + std::string(kVersion) + ".\n"
+           "\n"
+           "commands:\n"
+           "  serve                 serve the REST API (and migrate first when db.migrate_on_start)\n"
+           "  migrate [--status]    apply pending schema migrations, or list them\n"
+           "  help                  show this text\n"
+           "\n"
+           "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
+           "also be set as REGISTRY_<KEY>, e.g. REGISTRY_DB_URL.\n"
+           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 78 configuration\n";
+}
+
+int RegistryApp::main(const std::vector<std::string>& args) {
+    try {
+        return dispatch(CommandLine::parse(args, {"status", "password-stdin"}));
+    } catch (const UsageError& e) {
+        std::cerr << "registry: " << e.what() << "\n(see registry --help)\n";
+        return kUsage;
+    } catch (const ConfigError& e) {
+        std::cerr << "registry: configuration error: " << e.what() << "\n";
+        return kConfig;
+    } catch (const db::MigrationError& e) {
+        std::cerr << "registry: migration refused: " << e.what() << "\n";
+        return kDataError;
+    } catch (const pqxx::broken_connection& e) {
+        std::string text = e.what();
+        std::cerr << "registry: database unavailable: " << text.substr(0, text.find('\n')) << "\n";
+        return kUnavailable;
+    } catch (const Poco::Net::NetException& e) {
+        std::cerr << "registry: cannot serve: " << e.displayText() << "\n";
+        return kUnavailable;
+    } catch (const std::exception& e) {
+        std::cerr << "registry: " << e.what() << "\n";
+        return kSoftware;
+    }
+}
+
+int RegistryApp::dispatch(const CommandLine& cl) {
+    if (cl.help || cl.words.empty() || cl.words[0] == "help") {
+        std::cout << usageText();
+        return cl.words.empty() && !cl.help ? kUsage : kOk;
+    }
+    Config config = Config::load(cl.configFiles, Config::processEnvironment());
+    configureLogging(config.getString("log.level"), config.getString("log.format"));
+    const std::string& command = cl.words[0];
+    if (command == "serve") return serve(cl, config);
+    if (command == "migrate") return migrate(cl, config);
+    throw UsageError("unknown command '" + command + "'");
+}
+
+int RegistryApp::serve(const CommandLine& cl, const Config& config) {
+    cl.allowOnly({});
+    if (cl.words.size() > 1) throw UsageError("serve takes no arguments");
+    auto& log = Poco::Logger::get("registry");
+    // Building the server validates the whole configuration before anything touches the database.
+    RegistryServer server(config);
+    if (config.getBool("db.migrate_on_start")) {
+        db::Migrator migrator(ownerUrl(config), schemaDir(config));
+        for (const auto& name : migrator.migrate()) log.information("applied migration " + name);
+    }
+    server.start();
+    log.information("registry " + std::string(kVersion) + " serving on " + config.getString("http.address") + ":" +
+                    std::to_string(server.port()));
+    waitForTerminationRequest();
+    log.information("shutting down: finishing requests in flight");
+    server.stop();
+    log.information("stopped");
+    return kOk;
+}
+
+int RegistryApp::migrate(const CommandLine& cl, const Config& config) {
+    cl.allowOnly({"status"});
+    db::Migrator migrator(ownerUrl(config), schemaDir(config));
+    if (cl.flag("status")) {
+        const auto pending = migrator.pending();
+        std::cout << pending.size() << " pending migration(s)\n";
+        for (const auto& name : pending) std::cout << "  " << name << "\n";
+        return kOk;
+    }
+    const auto applied = migrator.migrate();
+    std::cout << "applied " << applied.size() << " migration(s)\n";
+    for (const auto& name : applied) std::cout << "  " << name << "\n";
+    return kOk;
+}
+
+}  // namespace registry::app

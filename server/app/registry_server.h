@@ -1,0 +1,30 @@
+#pragma once
+
+#include "server/app/config.h"
+#include "server/db/pool.h"
+#include "server/http/http_server.h"
+#include "server/http/metrics.h"
+
+#include <cstdint>
+#include <memory>
+
+namespace registry::app {
+
+// The composition root: builds the pool, services and routes from configuration and runs the
+// HTTP server. The `registry serve` command and the integration tests both use it.
+class RegistryServer {
+public:
+    explicit RegistryServer(const Config& config);
+    ~RegistryServer();
+
+    void start();
+    std::uint16_t port() const;
+    void stop();
+
+private:
+    std::shared_ptr<db::ConnectionPool> pool_;
+    std::shared_ptr<http::Metrics> metrics_;
+    std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace registry::app

@@ -1,0 +1,58 @@
+#include "server/app/settings.h"
+
+#include <Poco/File.h>
+#include <Poco/Net/IPAddress.h>
+
+namespace registry::app {
+
+http::ServerSettings serverSettings(const Config& config) {
+    http::ServerSettings s;
+    s.address = config.getRequiredString("http.address");
+    Poco::Net::IPAddress parsed;
+    if (!Poco::Net::IPAddress::tryParse(s.address, parsed)) {
+        throw ConfigError("http.address", "must be an IP address, got '" + s.address + "'");
+    }
+    s.port = static_cast<std::uint16_t>(config.getInt("http.port", 0, 65535));
+    s.maxThreads = static_cast<int>(config.getInt("http.max_threads", 1, 1024));
+    s.maxQueued = static_cast<int>(config.getInt("http.max_queued", 1, 100000));
+    s.maxBodyBytes = static_cast<std::size_t>(config.getInt("http.max_body_bytes", 1024, 1LL << 30));
+    s.keepAliveSeconds = static_cast<int>(config.getInt("http.keep_alive_seconds", 1, 3600));
+    s.metricsLoopbackOnly = config.getBool("http.metrics_loopback_only");
+    s.tlsCertificate = config.getString("tls.certificate");
+    s.tlsPrivateKey = config.getString("tls.private_key");
+    if (s.tlsCertificate.empty() != s.tlsPrivateKey.empty()) {
+        throw ConfigError(s.tlsCertificate.empty() ? "tls.certificate" : "tls.private_key",
+                          "must be set together with " +
+                              std::string(s.tlsCertificate.empty() ? "tls.private_key" : "tls.certificate"));
+    }
+    for (const char* key : {"tls.certificate", "tls.private_key"}) {
+        const std::string path = config.getString(key);
+        if (!path.empty() && !(Poco::File(path).exists() && Poco::File(path).canRead())) {
+            throw ConfigError(key, "file '" + path + "' cannot be read");
+        }
+    }
+    return s;
+}
+
+db::PoolSettings poolSettings(const Config& config, const std::string& urlKey) {
+    db::PoolSettings s;
+    s.url = config.getString(urlKey);
+    if (s.url.empty()) s.url = config.getRequiredString("db.url");
+    s.size = static_cast<std::size_t>(config.getInt("db.pool_size", 1, 1000));
+    s.acquireTimeout = std::chrono::milliseconds(config.getInt("db.acquire_timeout_ms", 1, 600000));
+    s.statementTimeoutMs = static_cast<int>(config.getInt("db.statement_timeout_ms", 0, 3600000));
+    return s;
+}
+
+std::string ownerUrl(const Config& config) {
+    const std::string url = config.getString("db.owner_url");
+    return url.empty() ? config.getRequiredString("db.url") : url;
+}
+
+std::string schemaDir(const Config& config) {
+    const std::string dir = config.getRequiredString("db.schema_dir");
+    if (!Poco::File(dir).exists()) throw ConfigError("db.schema_dir", "directory '" + dir + "' does not exist");
+    return dir;
+}
+
+}  // namespace registry::app

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "server/app/config.h"
+#include "server/db/pool.h"
+#include "server/http/http_server.h"
+
+#include <string>
+
+namespace registry::app {
+
+// Typed, validated views of the configuration for each layer. Each throws ConfigError naming the
+// offending key.
+http::ServerSettings serverSettings(const Config& config);
+db::PoolSettings poolSettings(const Config& config, const std::string& urlKey);
+std::string ownerUrl(const Config& config);
+std::string schemaDir(const Config& config);
+
+}  // namespace registry::app

@@ -1,0 +1,158 @@
+#include "server/core/pseudonym.h"
+
+#include "server/core/crypto.h"
+
+#include <openssl/crypto.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+namespace registry::core {
+namespace {
+
+constexpr std::size_t kGeneratedKeyBytes = 64;
+// A key file is tiny; refusing anything large avoids reading e.g. a device or a wrong file.
+constexpr off_t kMaxKeyFileSize = 4096;
+
+bool isAsciiSpace(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Length of a removable UTF-8 space/dash sequence at s[i], or 0.
+std::size_t removableUtf8(const std::string& s, std::size_t i) {
+    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const std::size_t left = s.size() - i;
+    if (left >= 2 && at(0) == 0xC2 && at(1) == 0xA0) return 2;  // U+00A0
+    if (left >= 3 && at(0) == 0xE2) {
+        if (at(1) == 0x80 && at(2) >= 0x90 && at(2) <= 0x95) return 3;  // U+2010..U+2015
+        if (at(1) == 0x80 && at(2) == 0xAF) return 3;                   // U+202F
+        if (at(1) == 0x80 && at(2) == 0x87) return 3;                   // U+2007
+        if (at(1) == 0x88 && at(2) == 0x92) return 3;                   // U+2212
+    }
+    return 0;
+}
+
+std::string trimAsciiSpace(const std::string& s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && isAsciiSpace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && isAsciiSpace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+
+// Wipes a buffer that held key material when it goes out of scope.
+struct Wipe {
+    std::string& s;
+    ~Wipe() {
+        if (!s.empty()) OPENSSL_cleanse(&s[0], s.size());
+    }
+};
+
+struct Fd {
+    int fd;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+KeyFileError keyFileError(const std::string& path, const std::string& problem) {
+    return KeyFileError("pseudonym key file '" + path + "': " + problem);
+}
+
+std::string octalMode(mode_t mode) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+    return buf;
+}
+
+}  // namespace
+
+std::string normaliseReference(const std::string& clear) {
+    std::string out;
+    out.reserve(clear.size());
+    for (std::size_t i = 0; i < clear.size();) {
+        const auto c = static_cast<unsigned char>(clear[i]);
+        if (isAsciiSpace(c) || c == '-') {
+            ++i;
+        } else if (const std::size_t n = removableUtf8(clear, i)) {
+            i += n;
+        } else {
+            out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c));
+            ++i;
+        }
+    }
+    return out;
+}
+
+Pseudonymiser::Pseudonymiser(int keyVersion, std::string key) : keyVersion_(keyVersion), key_(std::move(key)) {
+    if (key_.size() < kMinKeyBytes) throw std::invalid_argument("Pseudonymiser: key must be at least 32 bytes");
+}
+
+Pseudonymiser::~Pseudonymiser() {
+    if (!key_.empty()) OPENSSL_cleanse(&key_[0], key_.size());
+}
+
+Pseudonymiser Pseudonymiser::fromKeyFile(const std::string& path, int keyVersion) {
+    // Check the mode on the descriptor we read from, not on the name, so the file cannot be
+    // swapped between the check and the read.
+    Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (file.fd < 0) throw keyFileError(path, std::string("cannot open: ") + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(file.fd, &st) != 0) throw keyFileError(path, std::string("cannot stat: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw keyFileError(path, "not a regular file");
+    if ((st.st_mode & 077) != 0)
+        throw keyFileError(path, "mode " + octalMode(st.st_mode) +
+                                     " grants access to group or others; it must be 0600 or 0400");
+    if (st.st_size > kMaxKeyFileSize) throw keyFileError(path, "file too large to be a key file");
+
+    std::string content(static_cast<std::size_t>(kMaxKeyFileSize) + 1, '\0');
+    Wipe wipeContent{content};
+    std::size_t got = 0;
+    for (;;) {
+        const ssize_t n = ::read(file.fd, &content[got], content.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw keyFileError(path, std::string("cannot read: ") + std::strerror(errno));
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+        if (got == content.size()) throw keyFileError(path, "file too large to be a key file");
+    }
+    std::string hex = trimAsciiSpace(content.substr(0, got));
+    Wipe wipeHex{hex};
+
+    std::string key;
+    try {
+        key = crypto::fromHex(hex);
+    } catch (const std::invalid_argument& e) {
+        // e.what() is fixed text from fromHex, never the offending characters.
+        throw keyFileError(path, std::string("content is not a hexadecimal key (") + e.what() + ")");
+    }
+    Wipe wipeKey{key};
+    if (key.size() < kMinKeyBytes)
+        throw keyFileError(path, "key too short: " + std::to_string(key.size()) + " bytes, need at least 32 (64 hex digits)");
+    return Pseudonymiser(keyVersion, key);
+}
+
+std::string Pseudonymiser::pseudonymise(const std::string& clear) const {
+    const std::string normalised = normaliseReference(clear);
+    if (normalised.empty()) throw std::invalid_argument("pseudonymise: reference is empty after normalisation");
+    return crypto::toHex(crypto::hmacSha256(key_, normalised));
+}
+
+std::string Pseudonymiser::rekey(const std::string& exportKey, const std::string& storedPseudonym) {
+    if (exportKey.size() < kMinKeyBytes) throw std::invalid_argument("rekey: export key must be at least 32 bytes");
+    if (storedPseudonym.empty()) throw std::invalid_argument("rekey: empty pseudonym");
+    return crypto::toHex(crypto::hmacSha256(exportKey, storedPseudonym));
+}
+
+std::string generateKeyFileContent() {
+    std::string key = crypto::randomBytes(kGeneratedKeyBytes);
+    Wipe wipeKey{key};
+    return crypto::toHex(key) + "\n";
+}
+
+}  // namespace registry::core

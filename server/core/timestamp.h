@@ -1,0 +1,26 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace registry::core {
+
+// Strict ISO 8601 (RFC 3339 profile): YYYY-MM-DDThh:mm:ss[.f…](Z|±hh:mm), 1 to 9 fractional
+// digits, upper-case T and Z. Returns nullopt for anything else: a missing offset (a local
+// time is ambiguous), impossible dates (2026-02-31), hour 24, leap second 60, surrounding
+// spaces, or an instant system_clock cannot represent.
+std::optional<std::chrono::system_clock::time_point> parseTimestamp(const std::string& text);
+
+// Canonical UTC form, e.g. 2026-03-13T21:15:00Z. Sub-seconds are written only when present,
+// as 3, 6 or 9 digits (the fewest that lose nothing).
+std::string formatTimestampUtc(std::chrono::system_clock::time_point tp);
+
+// Strict calendar date YYYY-MM-DD; the result counts days since 1970-01-01.
+std::optional<std::int64_t> parseDate(const std::string& text);
+
+// Inverse of parseDate.
+std::string formatDate(std::int64_t daysSinceEpoch);
+
+}  // namespace registry::core

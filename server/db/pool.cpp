@@ -1,0 +1,90 @@
+#include "server/db/pool.h"
+
+#include "server/core/errors.h"
+#include "server/db/query.h"
+
+#include <Poco/Logger.h>
+
+namespace registry::db {
+
+ConnectionPool::ConnectionPool(PoolSettings settings) : settings_(std::move(settings)) {}
+
+ConnectionPool::~ConnectionPool() { close(); }
+
+ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
+    : pool_(pool), connection_(std::move(connection)) {}
+
+ConnectionPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+
+ConnectionPool::Lease::~Lease() {
+    if (connection_) pool_->release(std::move(connection_));
+}
+
+std::unique_ptr<pqxx::connection> ConnectionPool::open() {
+    auto connection = std::make_unique<pqxx::connection>(settings_.url);
+    {
+        pqxx::nontransaction setup(*connection);
+        setup.exec("SET statement_timeout = " + std::to_string(settings_.statementTimeoutMs));
+        setup.exec("SET application_name = " + setup.quote(settings_.applicationName));
+        setup.exec("SET TIME ZONE 'UTC'");
+    }
+    for (const Query* query : registeredQueries()) connection->prepare(query->name, query->sql);
+    return connection;
+}
+
+ConnectionPool::Lease ConnectionPool::acquire() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto deadline = std::chrono::steady_clock::now() + settings_.acquireTimeout;
+    while (true) {
+        if (closed_) throw Error(ErrorKind::ServiceUnavailable, "The service is shutting down.");
+        if (!idle_.empty()) {
+            auto connection = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease(this, std::move(connection));
+        }
+        if (open_ < settings_.size) {
+            ++open_;
+            lock.unlock();
+            try {
+                return Lease(this, open());
+            } catch (const std::exception& e) {
+                Poco::Logger::get("registry.db").error(std::string("cannot connect to the database: ") + e.what());
+                lock.lock();
+                --open_;
+                available_.notify_one();
+                throw Error(ErrorKind::ServiceUnavailable, "The database is not available.");
+            }
+        }
+        if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+            open_ >= settings_.size) {
+            throw Error(ErrorKind::ServiceUnavailable, "All database connections are busy; try again shortly.");
+        }
+    }
+}
+
+void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || !connection->is_open()) {
+        connection.reset();
+        --open_;
+    } else {
+        idle_.push_back(std::move(connection));
+    }
+    available_.notify_one();
+}
+
+ConnectionPool::Stats ConnectionPool::stats() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return Stats{open_ - idle_.size(), idle_.size(), settings_.size};
+}
+
+void ConnectionPool::close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    open_ -= idle_.size();
+    idle_.clear();
+    available_.notify_all();
+}
+
+}  // namespace registry::db

@@ -1,0 +1,99 @@
+#include "server/http/json_body.h"
+
+#include "server/core/errors.h"
+
+#include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+
+namespace registry::http {
+
+bool isValidUtf8(const std::string& text) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        std::size_t len;
+        unsigned int cp;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > n) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+namespace {
+// Measured before parsing so that a hostile body cannot make the parser recurse deeply.
+std::size_t nestingDepth(const std::string& text) {
+    std::size_t depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
+        else if ((c == '}' || c == ']') && depth > 0) --depth;
+    }
+    return deepest;
+}
+}  // namespace
+
+Poco::JSON::Object::Ptr parseJsonObject(const Request& request, std::size_t maxDepth) {
+    const std::string type = Poco::toLower(Poco::trim(request.contentType));
+    const std::string mediaType = Poco::trim(type.substr(0, type.find(';')));
+    if (mediaType != "application/json" && mediaType != "application/merge-patch+json") {
+        throw Error(ErrorKind::UnsupportedMediaType, "Send the request body as application/json.");
+    }
+    if (type.find("charset") != std::string::npos && type.find("charset=utf-8") == std::string::npos) {
+        throw Error(ErrorKind::UnsupportedMediaType, "The request body must be UTF-8 encoded.");
+    }
+    if (request.body.empty()) throw Error(ErrorKind::BadRequest, "The request body is empty; a JSON object is expected.");
+    if (!isValidUtf8(request.body)) throw Error(ErrorKind::BadRequest, "The request body is not valid UTF-8.");
+    if (nestingDepth(request.body) > maxDepth) {
+        throw Error(ErrorKind::BadRequest, "The JSON body is nested deeper than " + std::to_string(maxDepth) + " levels.");
+    }
+    Poco::Dynamic::Var parsed;
+    try {
+        Poco::JSON::Parser parser;
+        parser.setDepth(maxDepth + 1);
+        parsed = parser.parse(request.body);
+    } catch (const Poco::Exception& e) {
+        throw Error(ErrorKind::BadRequest, "The request body is not valid JSON.");
+    } catch (const std::exception&) {
+        throw Error(ErrorKind::BadRequest, "The request body is not valid JSON.");
+    }
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+        throw Error(ErrorKind::BadRequest, "The request body must be a JSON object.");
+    }
+    return parsed.extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace registry::http

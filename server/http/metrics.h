@@ -1,0 +1,40 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace registry::http {
+
+// Request counters and a latency histogram, rendered in Prometheus text format. Labels are route
+// patterns (bounded), never raw paths.
+class Metrics {
+public:
+    static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+    void observe(const std::string& route, const std::string& method, int status, double seconds);
+
+    struct Gauges {
+        std::size_t poolInUse = 0;
+        std::size_t poolIdle = 0;
+        std::size_t poolCapacity = 0;
+        std::string version;
+        std::string commit;
+    };
+    std::string render(const Gauges& gauges) const;
+
+private:
+    struct Histogram {
+        std::array<std::uint64_t, kBuckets.size()> buckets{};
+        std::uint64_t count = 0;
+        double sum = 0;
+    };
+    mutable std::mutex mutex_;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+    std::map<std::string, Histogram> latency_;
+};
+
+}  // namespace registry::http

@@ -1,0 +1,67 @@
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/cli_runner.h"
+#include "tests/support/test_database.h"
+
+using registry::test::runRegistry;
+using registry::test::TestDatabase;
+using registry::test::writePropertiesFile;
+
+namespace {
+std::string configFor(const TestDatabase& db) {
+    return writePropertiesFile("db.url = " + db.serviceUrl() + "\ndb.owner_url = " + db.ownerUrl() +
+                               "\ndb.schema_dir = " + TestDatabase::schemaDir() + "\nlog.level = warning\n");
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(help_lists_the_commands) {
+    auto r = runRegistry({"--help"});
+    BOOST_TEST(r.exitCode == 0);
+    BOOST_TEST(r.out.find("serve") != std::string::npos);
+    BOOST_TEST(r.out.find("migrate") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_64_naming_the_cause) {
+    auto unknown = runRegistry({"frobnicate"});
+    BOOST_TEST(unknown.exitCode == 64);
+    BOOST_TEST(unknown.err.find("unknown command 'frobnicate'") != std::string::npos);
+    auto noCommand = runRegistry({});
+    BOOST_TEST(noCommand.exitCode == 64);
+    auto badOption = runRegistry({"migrate", "--bogus", "1"});
+    BOOST_TEST(badOption.exitCode == 64);
+    BOOST_TEST(badOption.err.find("--bogus") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(configuration_errors_exit_78_naming_the_key) {
+    auto badFile = runRegistry({"--config", writePropertiesFile("http.prot = 1\n"), "migrate"});
+    BOOST_TEST(badFile.exitCode == 78);
+    BOOST_TEST(badFile.err.find("http.prot") != std::string::npos);
+    auto badEnv = runRegistry({"serve"}, {{"REGISTRY_HTTP_PORT", "not-a-port"}});
+    BOOST_TEST(badEnv.exitCode == 78);
+    BOOST_TEST(badEnv.err.find("http.port") != std::string::npos);
+    auto badLevel = runRegistry({"migrate"}, {{"REGISTRY_LOG_LEVEL", "loud"}});
+    BOOST_TEST(badLevel.exitCode == 78);
+    BOOST_TEST(badLevel.err.find("log.level") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unreachable_database_exits_69) {
+    auto r = runRegistry({"migrate"}, {{"REGISTRY_DB_URL", TestDatabase::url("no_such_db", "registry_owner")},
+                                       {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()}});
+    BOOST_TEST(r.exitCode == 69);
+    BOOST_TEST(r.err.find("database unavailable") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(migrate_reports_what_it_applied_and_status_what_is_pending) {
+    TestDatabase db;
+    const auto config = configFor(db);
+    auto status = runRegistry({"--config", config, "migrate", "--status"});
+    BOOST_TEST(status.exitCode == 0);
+    BOOST_TEST(status.out.find("0 pending") != std::string::npos);
+    auto again = runRegistry({"--config", config, "migrate"});
+    BOOST_TEST(again.exitCode == 0);
+    BOOST_TEST(again.out.find("applied 0 migration") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

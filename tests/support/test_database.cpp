@@ -1,0 +1,85 @@
+#include "tests/support/test_database.h"
+
+#include "server/core/crypto.h"
+#include "server/db/migrator.h"
+
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+
+namespace registry::test {
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value) {
+        throw std::runtime_error(std::string(name) + " is not set: run the tests through ./test.sh");
+    }
+    return value;
+}
+
+const char* const kTemplate = "registry_test_template";
+
+void prepareTemplate() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        pqxx::connection admin(TestDatabase::url("postgres", "postgres"));
+        pqxx::nontransaction tx(admin);
+        tx.exec(std::string("DROP DATABASE IF EXISTS ") + kTemplate + " WITH (FORCE)");
+        tx.exec(std::string("CREATE DATABASE ") + kTemplate + " OWNER registry_owner");
+        db::Migrator(TestDatabase::url(kTemplate, "registry_owner"), TestDatabase::schemaDir()).migrate();
+    });
+}
+
+}  // namespace
+
+std::string TestDatabase::sourceDir() {
+    const char* dir = std::getenv("REGISTRY_SOURCE_DIR");
+    return dir && *dir ? dir : REGISTRY_SOURCE_DIR;
+}
+
+std::string TestDatabase::schemaDir() { return sourceDir() + "/schema"; }
+
+std::string TestDatabase::url(const std::string& database, const std::string& user) {
+    return "postgresql:///" + database + "?host=" + env("REGISTRY_TEST_PGHOST") + "&port=" + env("REGISTRY_TEST_PGPORT") +
+           "&user=" + user;
+}
+
+TestDatabase::TestDatabase() {
+    prepareTemplate();
+    name_ = "t_" + crypto::toHex(crypto::randomBytes(8));
+    pqxx::connection admin(url("postgres", "postgres"));
+    pqxx::nontransaction tx(admin);
+    tx.exec("CREATE DATABASE " + name_ + " TEMPLATE " + kTemplate + " OWNER registry_owner");
+}
+
+TestDatabase::~TestDatabase() {
+    try {
+        pqxx::connection admin(url("postgres", "postgres"));
+        pqxx::nontransaction tx(admin);
+        tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (...) {
+        // A leftover database in a throwaway cluster harms nothing.
+    }
+}
+
+std::string TestDatabase::serviceUrl() const { return url(name_, "registry_app"); }
+std::string TestDatabase::ownerUrl() const { return url(name_, "registry_owner"); }
+std::string TestDatabase::adminUrl() const { return url(name_, "postgres"); }
+
+void TestDatabase::takeOffline() {
+    pqxx::connection admin(url("postgres", "postgres"));
+    pqxx::nontransaction tx(admin);
+    tx.exec("ALTER DATABASE " + name_ + " WITH ALLOW_CONNECTIONS false");
+    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name_);
+}
+
+void TestDatabase::bringOnline() {
+    pqxx::connection admin(url("postgres", "postgres"));
+    pqxx::nontransaction tx(admin);
+    tx.exec("ALTER DATABASE " + name_ + " WITH ALLOW_CONNECTIONS true");
+}
+
+}  // namespace registry::test
