@@ -2,6 +2,7 @@
 
 #include "server/app/build_info.h"
 #include "server/app/logging.h"
+#include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
@@ -22,6 +23,15 @@ std::string usageText() {
            "commands:\n"
            "  serve                 serve the REST API (and migrate first when db.migrate_on_start)\n"
            "  migrate [--status]    apply pending schema migrations, or list them\n"
+           "  user add --username U --role R [--region CODE] [--organisation ORG]\n"
+           "           [--display-name NAME] --password-stdin\n"
+           "                        create a user (roles: forensic_doctor, police, prosecutor, loef,\n"
+           "                        researcher, pilot_lead, admin; password read from standard input)\n"
+           "  user disable|enable U  lock a user out at once, or let them in again\n"
+           "  user passwd U --password-stdin\n"
+           "                        set a new password (ends the user's sessions)\n"
+           "  user list             list users\n"
+           "  audit verify          walk the audit hash chain; names the first broken event\n"
            "  help                  show this text\n"
            "\n"
            "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
@@ -64,6 +74,8 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     const std::string& command = cl.words[0];
     if (command == "serve") return serve(cl, config);
     if (command == "migrate") return migrate(cl, config);
+    if (command == "user") return runUserCommand(cl, config);
+    if (command == "audit") return runAuditCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 

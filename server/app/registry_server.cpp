@@ -3,24 +3,51 @@
 #include "server/app/build_info.h"
 #include "server/app/settings.h"
 #include "server/core/errors.h"
+#include "server/http/handler_support.h"
+#include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
+#include <Poco/Logger.h>
+#include <Poco/String.h>
+
 namespace registry::app {
+namespace {
+
+std::string bearerToken(const http::Request& request) {
+    auto header = request.header("Authorization");
+    if (!header) throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    const std::string value = Poco::trim(*header);
+    if (value.size() < 8 || Poco::icompare(value.substr(0, 7), "bearer ") != 0) {
+        throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    }
+    return Poco::trim(value.substr(7));
+}
+
+}  // namespace
 
 RegistryServer::RegistryServer(const Config& config) {
     auto httpSettings = serverSettings(config);
+    const auto auth = authSettings(config);
+    const auto jsonDepth = maxJsonDepth(config);
     pool_ = std::make_shared<db::ConnectionPool>(poolSettings(config, "db.url"));
     metrics_ = std::make_shared<http::Metrics>();
+    auth_ = std::make_unique<services::AuthService>(*pool_, auth);
+    users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
+    audit_ = std::make_unique<services::AuditService>(*pool_);
 
-    auto routes = std::make_shared<http::RouteTable>();
-    http::addSystemRoutes(routes->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
-    routes->isPublic = [](const std::string& pattern) {
-        return pattern == "/health" || pattern == "/ready" || pattern == "/metrics";
+    routes_ = std::make_shared<http::RouteTable>();
+    http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
+    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
+    routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
+        try {
+            auth_->recordDenied(http::callerOf(request), action, "route", request.path, "role not permitted");
+        } catch (const std::exception& e) {
+            // The refusal stands even if it cannot be logged; the operator must hear about it.
+            Poco::Logger::get("registry.audit").error(std::string("cannot record refused access: ") + e.what());
+        }
     };
-    routes->authenticate = [](http::Request&) -> Principal {
-        throw Error(ErrorKind::Unauthorized, "Authentication is required.");
-    };
-    server_ = std::make_unique<http::HttpServer>(std::move(httpSettings), routes, metrics_);
+    server_ = std::make_unique<http::HttpServer>(std::move(httpSettings), routes_, metrics_);
 }
 
 RegistryServer::~RegistryServer() { stop(); }

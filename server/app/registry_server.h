@@ -4,6 +4,9 @@
 #include "server/db/pool.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
+#include "server/services/audit_service.h"
+#include "server/services/auth_service.h"
+#include "server/services/user_service.h"
 
 #include <cstdint>
 #include <memory>
@@ -21,9 +24,16 @@ public:
     std::uint16_t port() const;
     void stop();
 
+    // The routes this server answers (the access-matrix test walks them).
+    std::vector<http::Router::RouteInfo> routes() const { return routes_->router.routes(); }
+
 private:
     std::shared_ptr<db::ConnectionPool> pool_;
     std::shared_ptr<http::Metrics> metrics_;
+    std::unique_ptr<services::AuthService> auth_;
+    std::unique_ptr<services::UserService> users_;
+    std::unique_ptr<services::AuditService> audit_;
+    std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };
 

@@ -49,6 +49,20 @@ std::string ownerUrl(const Config& config) {
     return url.empty() ? config.getRequiredString("db.url") : url;
 }
 
+services::AuthSettings authSettings(const Config& config) {
+    services::AuthSettings s;
+    s.pbkdf2Iterations = static_cast<unsigned>(config.getInt("auth.pbkdf2_iterations", 1000, 10000000));
+    s.sessionIdleMinutes = static_cast<int>(config.getInt("auth.session_idle_minutes", 1, 24 * 60));
+    s.sessionAbsoluteHours = static_cast<int>(config.getInt("auth.session_absolute_hours", 1, 24 * 30));
+    s.lockoutThreshold = static_cast<int>(config.getInt("auth.lockout_threshold", 1, 1000));
+    s.lockoutWindowMinutes = static_cast<int>(config.getInt("auth.lockout_window_minutes", 1, 24 * 60));
+    return s;
+}
+
+std::size_t maxJsonDepth(const Config& config) {
+    return static_cast<std::size_t>(config.getInt("http.max_json_depth", 2, 256));
+}
+
 std::string schemaDir(const Config& config) {
     const std::string dir = config.getRequiredString("db.schema_dir");
     if (!Poco::File(dir).exists()) throw ConfigError("db.schema_dir", "directory '" + dir + "' does not exist");

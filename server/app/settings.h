@@ -3,6 +3,7 @@
 #include "server/app/config.h"
 #include "server/db/pool.h"
 #include "server/http/http_server.h"
+#include "server/services/auth_service.h"
 
 #include <string>
 
@@ -13,6 +14,8 @@ namespace registry::app {
 http::ServerSettings serverSettings(const Config& config);
 db::PoolSettings poolSettings(const Config& config, const std::string& urlKey);
 std::string ownerUrl(const Config& config);
+services::AuthSettings authSettings(const Config& config);
+std::size_t maxJsonDepth(const Config& config);
 std::string schemaDir(const Config& config);
 
 }  // namespace registry::app

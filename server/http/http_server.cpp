@@ -1,6 +1,7 @@
 #include "server/http/http_server.h"
 
 #include "server/core/errors.h"
+#include "server/core/policy.h"
 #include "server/http/problem.h"
 
 #include <Poco/Logger.h>
@@ -106,7 +107,13 @@ private:
             throw Error(ErrorKind::NotFound, "No resource at /metrics.");
         }
         readBody(in, settings_.maxBodyBytes, request.body);
-        if (!routes_.isPublic(route)) request.user = routes_.authenticate(request);
+        if (!match.action.empty()) {
+            request.user = routes_.authenticate(request);
+            if (!core::Policy::allows(request.user->role, match.action)) {
+                routes_.recordDenied(request, match.action);
+                core::Policy::require(*request.user, match.action);
+            }
+        }
         return (*match.handler)(request);
     }
 

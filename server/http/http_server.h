@@ -29,11 +29,13 @@ struct ServerSettings {
 // Resolves the bearer token of a request into a principal; throws registry::Error(Unauthorized).
 using Authenticator = std::function<Principal(Request&)>;
 
+// Records a request refused by the policy (403) in the audit log.
+using DeniedRecorder = std::function<void(const Request&, const std::string& action)>;
+
 struct RouteTable {
     Router router;
-    // Route patterns that need no session (health, login, the web app).
-    std::function<bool(const std::string& pattern)> isPublic;
     Authenticator authenticate;
+    DeniedRecorder recordDenied;
 };
 
 // The HTTP(S) front: Poco's HTTPServer with one request handler that reads the body within

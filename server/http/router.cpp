@@ -29,8 +29,8 @@ bool isParam(const std::string& segment) {
 }
 }  // namespace
 
-void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-    routes_.push_back(Route{method, pattern, splitPath(pattern), std::move(handler)});
+void Router::add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action) {
+    routes_.push_back(Route{method, pattern, splitPath(pattern), std::move(handler), action});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -51,7 +51,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         }
         if (!matches) continue;
         if (route.method == method || (method == "HEAD" && route.method == "GET")) {
-            return Match{&route.handler, route.pattern, std::move(params)};
+            return Match{&route.handler, route.pattern, route.action, std::move(params)};
         }
         allowed.insert(route.method);
     }
@@ -64,7 +64,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
 
 std::vector<Router::RouteInfo> Router::routes() const {
     std::vector<RouteInfo> info;
-    for (const auto& route : routes_) info.push_back({route.method, route.pattern});
+    for (const auto& route : routes_) info.push_back({route.method, route.pattern, route.action});
     return info;
 }
 

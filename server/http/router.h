@@ -18,15 +18,18 @@ public:
     struct Match {
         const Handler* handler = nullptr;
         std::string pattern;  // the route's pattern: the label for metrics and logs
+        std::string action;   // policy action; empty for public routes (no session needed)
         std::map<std::string, std::string> params;
     };
 
-    void add(const std::string& method, const std::string& pattern, Handler handler);
+    // `action` names the policy action the caller needs; empty makes the route public.
+    void add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action = "");
     Match match(const std::string& method, const std::string& path) const;
 
     struct RouteInfo {
         std::string method;
         std::string pattern;
+        std::string action;
     };
     std::vector<RouteInfo> routes() const;
 
@@ -36,6 +39,7 @@ private:
         std::string pattern;
         std::vector<std::string> segments;
         Handler handler;
+        std::string action;
     };
     std::vector<Route> routes_;
 };

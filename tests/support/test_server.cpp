@@ -2,6 +2,8 @@
 
 #include "server/core/crypto.h"
 #include "server/core/pseudonym.h"
+#include "server/db/pool.h"
+#include "server/services/user_service.h"
 
 #include <fstream>
 #include <stdexcept>
@@ -44,5 +46,31 @@ TestServer::TestServer(const std::map<std::string, std::string>& overrides)
 }
 
 TestServer::~TestServer() { server_->stop(); }
+
+TestServer::Account TestServer::createUser(const std::string& role, const std::string& region) {
+    db::PoolSettings settings;
+    settings.url = db_.serviceUrl();
+    settings.size = 1;
+    db::ConnectionPool pool(settings);
+    services::UserService users(pool, 1000);
+    core::Caller caller;
+    caller.user.username = "test-setup";
+    caller.user.role = "admin";
+    Account account;
+    account.username = role.substr(0, 6) + "-" + crypto::toHex(crypto::randomBytes(5));
+    account.password = "correct horse " + crypto::toHex(crypto::randomBytes(4));
+    services::NewUser user{account.username, "Test " + role, role, region, "", account.password};
+    account.id = users.create(user, caller).id;
+    return account;
+}
+
+TestServer::Account TestServer::login(const std::string& role, const std::string& region) {
+    Account account = createUser(role, region);
+    auto r = client().send("POST", "/api/v1/sessions",
+                           "{\"username\":\"" + account.username + "\",\"password\":\"" + account.password + "\"}");
+    if (r.status != 201) throw std::runtime_error("test login failed: " + std::to_string(r.status) + " " + r.body);
+    account.token = r.json()->getValue<std::string>("token");
+    return account;
+}
 
 }  // namespace registry::test

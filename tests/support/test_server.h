@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace registry::test {
 
@@ -25,6 +26,17 @@ public:
     const app::Config& config() const { return config_; }
     std::uint16_t port() const { return server_->port(); }
     HttpClient client() const { return HttpClient(port(), tls_); }
+    std::vector<http::Router::RouteInfo> routes() const { return server_->routes(); }
+
+    struct Account {
+        std::string id;
+        std::string username;
+        std::string password;
+        std::string token;
+    };
+    // Creates a user through the user service and logs in over HTTP.
+    Account login(const std::string& role, const std::string& region = "");
+    Account createUser(const std::string& role, const std::string& region = "");
 
 private:
     TestDatabase db_;

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "server/app/command_line.h"
+#include "server/app/config.h"
+
+namespace registry::app {
+
+// `registry user add|disable|enable|passwd|list` and `registry audit verify`: the operator's
+// commands, run through the same services (and audit log) as the API.
+int runUserCommand(const CommandLine& cl, const Config& config);
+int runAuditCommand(const CommandLine& cl, const Config& config);
+
+}  // namespace registry::app

@@ -1,0 +1,113 @@
+#include "server/db/audit_repository.h"
+
+#include "server/db/query.h"
+
+namespace registry::db {
+namespace {
+
+constexpr long long kAuditLockKey = 7513002;
+
+const Query kLockChain{"audit_lock_chain", "SELECT pg_advisory_xact_lock($1)"};
+
+const Query kChainHead{"audit_chain_head", "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
+
+const Query kInsertEvent{"audit_insert", R"SQL(
+INSERT INTO audit_events (id, action, occurred_at, outcome, user_id, username, role, region, on_behalf_of,
+                          client_address, request_id, object_type, object_id, subject_pseudonym, purpose, detail,
+                          prev_hash, hash)
+VALUES ($1, $2, $3::timestamptz, $4, NULLIF($5, '')::uuid, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
+        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), NULLIF($14, ''), $15,
+        NULLIF($16, ''), $17, $18))SQL"};
+
+// The columns in the order readEvent expects; occurred_at rendered exactly as it was hashed.
+#define AUDIT_COLUMNS                                                                                              \
+    "seq, id::text, action, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "      \
+    "outcome, coalesce(user_id::text, ''), coalesce(username, ''), coalesce(role, ''), coalesce(region, ''), "     \
+    "coalesce(on_behalf_of, ''), coalesce(client_address, ''), coalesce(request_id, ''), "                         \
+    "coalesce(object_type, ''), coalesce(object_id, ''), coalesce(subject_pseudonym, ''), purpose, "               \
+    "coalesce(detail, ''), prev_hash, hash"
+
+const Query kList{"audit_list", "SELECT " AUDIT_COLUMNS R"SQL(
+  FROM audit_events
+ WHERE ($1 = '' OR user_id::text = $1)
+   AND ($2 = '' OR object_id = $2)
+   AND ($3 = '' OR action = $3)
+   AND ($4 = '' OR occurred_at >= $4::timestamptz)
+   AND ($5 = '' OR occurred_at < $5::timestamptz)
+   AND ($6::bigint IS NULL OR seq < $6::bigint)
+ ORDER BY seq DESC
+ LIMIT $7)SQL"};
+
+
+// Run on a connection that may not come from the pool (the CLI), so by its text.
+const char* const kChainBatchSql = "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+StoredAuditEvent readEvent(const pqxx::row& row) {
+    StoredAuditEvent s;
+    s.seq = row[0].as<std::int64_t>();
+    auto& e = s.event;
+    std::string* fields[] = {&e.id,        &e.action,       &e.occurredAt, &e.outcome,  &e.userId,
+                             &e.username,  &e.role,         &e.region,     &e.onBehalfOf, &e.clientAddress,
+                             &e.requestId, &e.objectType,   &e.objectId,   &e.subjectPseudonym, &e.purpose,
+                             &e.detail};
+    int i = 1;
+    for (std::string* field : fields) *field = row[i++].as<std::string>();
+    s.prevHash = row[17].as<std::string>();
+    s.hash = row[18].as<std::string>();
+    return s;
+}
+
+}  // namespace
+
+void AuditRepository::append(pqxx::transaction_base& tx, const core::AuditEvent& e) {
+    exec(tx, kLockChain, kAuditLockKey);
+    auto head = exec(tx, kChainHead);
+    const std::string prev = head.empty() ? core::genesisHash() : head[0][0].as<std::string>();
+    exec(tx, kInsertEvent, e.id, e.action, e.occurredAt, e.outcome, e.userId, e.username, e.role, e.region,
+         e.onBehalfOf, e.clientAddress, e.requestId, e.objectType, e.objectId, e.subjectPseudonym, e.purpose, e.detail,
+         prev, core::chainHash(prev, e));
+}
+
+std::vector<StoredAuditEvent> AuditRepository::list(pqxx::transaction_base& tx, const AuditFilter& f) {
+    std::optional<std::int64_t> before = f.beforeSeq;
+    auto rows = exec(tx, kList, f.userId, f.objectId, f.action, f.from, f.to, before, f.limit);
+    std::vector<StoredAuditEvent> events;
+    events.reserve(rows.size());
+    for (const auto& row : rows) events.push_back(readEvent(row));
+    return events;
+}
+
+AuditVerification AuditRepository::verify(pqxx::connection& connection) {
+    AuditVerification result;
+    std::string prev = core::genesisHash();
+    std::int64_t lastSeq = 0;
+    constexpr int kBatch = 5000;
+    while (true) {
+        pqxx::read_transaction tx(connection);
+        auto rows = tx.exec_params(kChainBatchSql, lastSeq, kBatch);
+        for (const auto& row : rows) {
+            auto stored = readEvent(row);
+            ++result.checked;
+            std::string reason;
+            if (stored.prevHash != prev) {
+                reason = "prev_hash does not match the hash of the event before it (an event was removed or reordered)";
+            } else if (core::chainHash(stored.prevHash, stored.event) != stored.hash) {
+                reason = "content does not match its hash (the event was altered)";
+            }
+            if (!reason.empty()) {
+                result.intact = false;
+                result.brokenSeq = stored.seq;
+                result.brokenId = stored.event.id;
+                result.reason = reason;
+                return result;
+            }
+            prev = stored.hash;
+            lastSeq = stored.seq;
+        }
+        if (rows.size() < static_cast<std::size_t>(kBatch)) break;
+    }
+    result.headHash = prev;
+    return result;
+}
+
+}  // namespace registry::db

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "server/core/audit_event.h"
+
+#include <pqxx/pqxx>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::db {
+
+struct AuditFilter {
+    std::string userId;
+    std::string objectId;
+    std::string action;
+    std::string from;  // ISO 8601 timestamps, inclusive / exclusive
+    std::string to;
+    std::optional<std::int64_t> beforeSeq;  // cursor: events older than this
+    int limit = 100;
+};
+
+struct StoredAuditEvent {
+    std::int64_t seq = 0;
+    core::AuditEvent event;
+    std::string prevHash;
+    std::string hash;
+};
+
+struct AuditVerification {
+    std::int64_t checked = 0;
+    bool intact = true;
+    std::int64_t brokenSeq = 0;
+    std::string brokenId;
+    std::string reason;
+    std::string headHash;
+};
+
+class AuditRepository {
+public:
+    // Appends in the caller's transaction, so the event commits or rolls back with the change it
+    // records. A transaction-scoped advisory lock serialises appends to keep the chain linear.
+    static void append(pqxx::transaction_base& tx, const core::AuditEvent& event);
+    static std::vector<StoredAuditEvent> list(pqxx::transaction_base& tx, const AuditFilter& filter);
+    // Walks the whole chain in order, recomputing every hash.
+    static AuditVerification verify(pqxx::connection& connection);
+};
+
+}  // namespace registry::db

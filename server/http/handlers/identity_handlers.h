@@ -1,0 +1,24 @@
+#pragma once
+
+#include "server/db/pool.h"
+#include "server/http/router.h"
+#include "server/services/audit_service.h"
+#include "server/services/auth_service.h"
+#include "server/services/user_service.h"
+
+namespace registry::http {
+
+struct IdentityDeps {
+    services::AuthService* auth;
+    services::UserService* users;
+    services::AuditService* audit;
+    db::ConnectionPool* pool;
+    std::size_t maxJsonDepth;
+};
+
+// Sessions, /me, /regions, the users API and the audit log API.
+void addIdentityRoutes(Router& router, IdentityDeps deps);
+
+Poco::JSON::Object::Ptr userJson(const db::UserRecord& user);
+
+}  // namespace registry::http

@@ -1,0 +1,40 @@
+#include <boost/test/unit_test.hpp>
+
+#include "server/core/errors.h"
+#include "server/core/policy.h"
+
+using registry::Principal;
+using registry::core::Policy;
+
+BOOST_AUTO_TEST_SUITE(policy)
+
+BOOST_AUTO_TEST_CASE(roles_get_exactly_their_actions) {
+    BOOST_TEST(Policy::allows("forensic_doctor", "exam.create"));
+    BOOST_TEST(!Policy::allows("loef", "exam.create"));
+    BOOST_TEST(Policy::allows("loef", "exam.lock"));
+    BOOST_TEST(!Policy::allows("forensic_doctor", "exam.lock"));
+    BOOST_TEST(!Policy::allows("admin", "exam.read"));  // admins see no clinical data
+    BOOST_TEST(!Policy::allows("researcher", "exam.read"));  // no record-level API access
+    BOOST_TEST(Policy::allows("researcher", "export.research"));
+    BOOST_TEST(Policy::allows("police", "report.police"));
+    BOOST_TEST(!Policy::allows("police", "report.om"));
+    BOOST_TEST(!Policy::allows("forensic_doctor", "no.such.action"));
+}
+
+BOOST_AUTO_TEST_CASE(require_throws_forbidden) {
+    Principal p;
+    p.role = "police";
+    BOOST_CHECK_THROW(Policy::require(p, "user.manage"), registry::Error);
+    BOOST_CHECK_NO_THROW(Policy::require(p, "outcome.record"));
+}
+
+BOOST_AUTO_TEST_CASE(region_scope_binds_regional_roles_only) {
+    Principal doctor{"1", "d", "D", "forensic_doctor", "oost_brabant", "", ""};
+    BOOST_TEST(*Policy::regionScope(doctor) == "oost_brabant");
+    Principal lead{"2", "l", "L", "pilot_lead", "", "", ""};
+    BOOST_TEST(!Policy::regionScope(lead).has_value());
+    Principal loef{"3", "f", "F", "loef", "midden_nederland", "", ""};
+    BOOST_TEST(!Policy::regionScope(loef).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
