@@ -31,10 +31,8 @@ PROPS
 REGISTRY=("$BUILD_DIR/registry" --config "$CONFIG")
 log "migrating"
 "${REGISTRY[@]}" migrate
-if "${REGISTRY[@]}" help | grep -q '^  demo'; then
-  log "seeding demo data"
-  "${REGISTRY[@]}" demo seed
-fi
+log "seeding demo data"
+"${REGISTRY[@]}" demo seed
 
 log "serving http://localhost:$HTTP_PORT (Ctrl-C stops)"
 "${REGISTRY[@]}" serve &

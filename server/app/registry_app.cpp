@@ -1,6 +1,7 @@
 #include "server/app/registry_app.h"
 
 #include "server/app/build_info.h"
+#include "server/app/demo_commands.h"
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
@@ -32,6 +33,7 @@ std::string usageText() {
            "                        set a new password (ends the user's sessions)\n"
            "  user list             list users\n"
            "  audit verify          walk the audit hash chain; names the first broken event\n"
+           "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
            "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
@@ -76,6 +78,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "migrate") return migrate(cl, config);
     if (command == "user") return runUserCommand(cl, config);
     if (command == "audit") return runAuditCommand(cl, config);
+    if (command == "demo") return runDemoCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 
