@@ -378,7 +378,7 @@ FormDefinition FormDefinition::fromJson(const std::string& text) {
         Poco::JSON::Parser parser;
         root = asObject(parser.parse(text));
     } catch (const Poco::Exception& e) {
-        fail("JSON", e.displayText());
+        fail("invalid JSON", e.displayText());
     }
     if (!root) fail("JSON", "the definition must be an object");
 
