@@ -7,6 +7,7 @@
 #include "server/app/registry_server.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
+#include "server/db/schema_setup.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
@@ -89,8 +90,7 @@ int RegistryApp::serve(const CommandLine& cl, const Config& config) {
     // Building the server validates the whole configuration before anything touches the database.
     RegistryServer server(config);
     if (config.getBool("db.migrate_on_start")) {
-        db::Migrator migrator(ownerUrl(config), schemaDir(config));
-        for (const auto& name : migrator.migrate()) log.information("applied migration " + name);
+        for (const auto& change : db::setUpSchema(ownerUrl(config), schemaDir(config))) log.information("applied " + change);
     }
     server.start();
     log.information("registry " + std::string(kVersion) + " serving on " + config.getString("http.address") + ":" +
@@ -111,8 +111,8 @@ int RegistryApp::migrate(const CommandLine& cl, const Config& config) {
         for (const auto& name : pending) std::cout << "  " << name << "\n";
         return kOk;
     }
-    const auto applied = migrator.migrate();
-    std::cout << "applied " << applied.size() << " migration(s)\n";
+    const auto applied = db::setUpSchema(ownerUrl(config), schemaDir(config));
+    std::cout << "applied " << applied.size() << " change(s)\n";
     for (const auto& name : applied) std::cout << "  " << name << "\n";
     return kOk;
 }

@@ -4,6 +4,7 @@
 #include "server/app/settings.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
+#include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
@@ -31,13 +32,18 @@ RegistryServer::RegistryServer(const Config& config) {
     const auto jsonDepth = maxJsonDepth(config);
     pool_ = std::make_shared<db::ConnectionPool>(poolSettings(config, "db.url"));
     metrics_ = std::make_shared<http::Metrics>();
+    auto pseudonymiser = loadPseudonymiser(config);
     auth_ = std::make_unique<services::AuthService>(*pool_, auth);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
     audit_ = std::make_unique<services::AuditService>(*pool_);
+    forms_ = std::make_unique<services::FormCatalog>(*pool_);
+    exams_ = std::make_unique<services::ExamService>(*pool_, *forms_, std::move(pseudonymiser));
+    outcomes_ = std::make_unique<services::OutcomeService>(*exams_);
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {

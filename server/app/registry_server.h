@@ -6,6 +6,9 @@
 #include "server/http/metrics.h"
 #include "server/services/audit_service.h"
 #include "server/services/auth_service.h"
+#include "server/services/exam_service.h"
+#include "server/services/form_catalog.h"
+#include "server/services/outcome_service.h"
 #include "server/services/user_service.h"
 
 #include <cstdint>
@@ -33,6 +36,9 @@ private:
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::UserService> users_;
     std::unique_ptr<services::AuditService> audit_;
+    std::unique_ptr<services::FormCatalog> forms_;
+    std::unique_ptr<services::ExamService> exams_;
+    std::unique_ptr<services::OutcomeService> outcomes_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

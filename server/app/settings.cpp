@@ -59,6 +59,16 @@ services::AuthSettings authSettings(const Config& config) {
     return s;
 }
 
+core::Pseudonymiser loadPseudonymiser(const Config& config) {
+    const std::string path = config.getRequiredString("pseudonym.key_file");
+    const int version = static_cast<int>(config.getInt("pseudonym.key_version", 1, 1000000));
+    try {
+        return core::Pseudonymiser::fromKeyFile(path, version);
+    } catch (const core::KeyFileError& e) {
+        throw ConfigError("pseudonym.key_file", e.what());
+    }
+}
+
 std::size_t maxJsonDepth(const Config& config) {
     return static_cast<std::size_t>(config.getInt("http.max_json_depth", 2, 256));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/app/config.h"
+#include "server/core/pseudonym.h"
 #include "server/db/pool.h"
 #include "server/http/http_server.h"
 #include "server/services/auth_service.h"
@@ -16,6 +17,8 @@ db::PoolSettings poolSettings(const Config& config, const std::string& urlKey);
 std::string ownerUrl(const Config& config);
 services::AuthSettings authSettings(const Config& config);
 std::size_t maxJsonDepth(const Config& config);
+// The server refuses to start without a valid key file (missing, short or readable by others).
+core::Pseudonymiser loadPseudonymiser(const Config& config);
 std::string schemaDir(const Config& config);
 
 }  // namespace registry::app

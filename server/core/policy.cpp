@@ -25,6 +25,7 @@ const std::map<std::string, std::set<std::string>>& table() {
         {"exam.lock", {"loef"}},
         {"exam.unlock", {"loef"}},
         {"outcome.record", {"police", "prosecutor"}},
+        {"outcome.codes", {"police", "prosecutor", "loef", "researcher"}},
         {"reports.list", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
         {"report.evaluation", {"researcher", "pilot_lead", "loef"}},
         {"report.om", {"researcher", "pilot_lead", "loef", "prosecutor"}},

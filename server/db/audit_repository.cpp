@@ -29,11 +29,11 @@ VALUES ($1, $2, $3::timestamptz, $4, NULLIF($5, '')::uuid, NULLIF($6, ''), NULLI
 
 const Query kList{"audit_list", "SELECT " AUDIT_COLUMNS R"SQL(
   FROM audit_events
- WHERE ($1 = '' OR user_id::text = $1)
+ WHERE ($1 = '' OR user_id = NULLIF($1, '')::uuid)
    AND ($2 = '' OR object_id = $2)
    AND ($3 = '' OR action = $3)
-   AND ($4 = '' OR occurred_at >= $4::timestamptz)
-   AND ($5 = '' OR occurred_at < $5::timestamptz)
+   AND ($4 = '' OR occurred_at >= NULLIF($4, '')::timestamptz)
+   AND ($5 = '' OR occurred_at < NULLIF($5, '')::timestamptz)
    AND ($6::bigint IS NULL OR seq < $6::bigint)
  ORDER BY seq DESC
  LIMIT $7)SQL"};

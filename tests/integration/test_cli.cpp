@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(migrate_reports_what_it_applied_and_status_what_is_pending)
     BOOST_TEST(status.out.find("0 pending") != std::string::npos);
     auto again = runRegistry({"--config", config, "migrate"});
     BOOST_TEST(again.exitCode == 0);
-    BOOST_TEST(again.out.find("applied 0 migration") != std::string::npos);
+    BOOST_TEST(again.out.find("applied 0 change") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

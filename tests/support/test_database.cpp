@@ -1,7 +1,7 @@
 #include "tests/support/test_database.h"
 
 #include "server/core/crypto.h"
-#include "server/db/migrator.h"
+#include "server/db/schema_setup.h"
 
 #include <pqxx/pqxx>
 
@@ -29,7 +29,7 @@ void prepareTemplate() {
         pqxx::nontransaction tx(admin);
         tx.exec(std::string("DROP DATABASE IF EXISTS ") + kTemplate + " WITH (FORCE)");
         tx.exec(std::string("CREATE DATABASE ") + kTemplate + " OWNER registry_owner");
-        db::Migrator(TestDatabase::url(kTemplate, "registry_owner"), TestDatabase::schemaDir()).migrate();
+        db::setUpSchema(TestDatabase::url(kTemplate, "registry_owner"), TestDatabase::schemaDir());
     });
 }
 

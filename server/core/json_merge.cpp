@@ -1,0 +1,50 @@
+#include "server/core/json_merge.h"
+
+#include <Poco/JSON/Stringifier.h>
+
+#include <set>
+#include <sstream>
+
+namespace registry::core {
+
+std::string jsonText(const Poco::Dynamic::Var& value) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(value, out);
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr applyMergePatch(const Poco::JSON::Object& target, const Poco::JSON::Object& patch) {
+    Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& name : target.getNames()) result->set(name, target.get(name));
+    for (const auto& name : patch.getNames()) {
+        const auto value = patch.get(name);
+        if (value.isEmpty()) {
+            result->remove(name);
+        } else if (patch.isObject(name) && target.has(name) && target.isObject(name)) {
+            result->set(name, applyMergePatch(*target.getObject(name), *patch.getObject(name)));
+        } else {
+            result->set(name, value);
+        }
+    }
+    return result;
+}
+
+std::vector<FieldChange> diffFields(const Poco::JSON::Object& before, const Poco::JSON::Object& after) {
+    std::vector<FieldChange> changes;
+    for (const auto& name : after.getNames()) {
+        const auto now = after.get(name);
+        if (!before.has(name) || before.get(name).isEmpty()) {
+            if (!now.isEmpty()) changes.push_back({name, Poco::Dynamic::Var(), now});
+        } else if (jsonText(before.get(name)) != jsonText(now)) {
+            changes.push_back({name, before.get(name), now});
+        }
+    }
+    for (const auto& name : before.getNames()) {
+        if (!before.get(name).isEmpty() && (!after.has(name) || after.get(name).isEmpty())) {
+            changes.push_back({name, before.get(name), Poco::Dynamic::Var()});
+        }
+    }
+    return changes;
+}
+
+}  // namespace registry::core

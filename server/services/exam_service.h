@@ -1,0 +1,83 @@
+#pragma once
+
+#include "server/core/caller.h"
+#include "server/core/pseudonym.h"
+#include "server/db/exam_repository.h"
+#include "server/db/pool.h"
+#include "server/services/form_catalog.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::services {
+
+// A record as the API shows it: non-identifying fields, whether references are present, and the
+// values the registry derives.
+struct ExamView {
+    db::ExamRow row;
+    Poco::JSON::Object::Ptr fields;
+    Poco::JSON::Object::Ptr derived;
+};
+
+struct ExamPage {
+    std::vector<ExamView> items;
+    std::string nextCursor;  // empty: no more
+};
+
+struct FieldChangeView {
+    std::string field;
+    Poco::Dynamic::Var before;
+    Poco::Dynamic::Var after;
+};
+
+struct HistoryEntry {
+    db::VersionRow row;
+    std::vector<FieldChangeView> changes;
+};
+
+struct ExamListQuery {
+    std::string region, status, from, to, cursor;
+    int limit = 100;
+};
+
+// The exam life cycle: drafts, submission, amendments, locking, history. Every call validates
+// against the record's own form version, pseudonymises identifying input on arrival, applies the
+// caller's region scope inside SQL and writes record, version and audit event in one transaction.
+class ExamService {
+public:
+    ExamService(db::ConnectionPool& pool, FormCatalog& forms, core::Pseudonymiser pseudonymiser);
+
+    ExamView create(const core::Caller& caller, const Poco::JSON::Object& body, bool submit);
+    ExamView get(const core::Caller& caller, const std::string& id);
+    ExamPage list(const core::Caller& caller, const ExamListQuery& query);
+    ExamView patch(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
+                   std::optional<int> ifMatch);
+    ExamView submit(const core::Caller& caller, const std::string& id, std::optional<int> ifMatch);
+    ExamView amend(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
+                   std::optional<int> ifMatch);
+    ExamView setLocked(const core::Caller& caller, const std::string& id, bool locked);
+    void removeDraft(const core::Caller& caller, const std::string& id);
+    std::vector<HistoryEntry> history(const core::Caller& caller, const std::string& id);
+
+    const core::Pseudonymiser& pseudonymiser() const { return pseudonymiser_; }
+    FormCatalog& forms() { return forms_; }
+    db::ConnectionPool& pool() { return pool_; }
+
+    // Region scope and draft visibility of a caller.
+    static db::ExamScope scopeOf(const Principal& user);
+    // A record in scope, locked for update; 404 (with a denied audit event when it exists outside
+    // the caller's scope) otherwise.
+    db::ExamRow requireInScope(pqxx::transaction_base& tx, const core::Caller& caller, const std::string& id,
+                               const std::string& action, bool forUpdate);
+    static ExamView view(const db::ExamRow& row);
+
+private:
+    db::ConnectionPool& pool_;
+    FormCatalog& forms_;
+    core::Pseudonymiser pseudonymiser_;
+};
+
+}  // namespace registry::services
