@@ -17,6 +17,7 @@
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -35,19 +36,28 @@ std::string requestIdFor(const Poco::Net::HTTPServerRequest& request) {
     return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
 }
 
+// Reads the body within `limit`. A body over the limit is still drained (up to a hard cap) so
+// that the client receives the 413 instead of a reset connection.
 void readBody(Poco::Net::HTTPServerRequest& in, std::size_t limit, std::string& body) {
-    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-        throw Error(ErrorKind::PayloadTooLarge, "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
-    }
+    const std::size_t drainCap = std::max<std::size_t>(16u << 20, 4 * limit);
+    const auto tooLarge = [&] {
+        return Error(ErrorKind::PayloadTooLarge, "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
+    };
+    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(drainCap)) throw tooLarge();
     std::istream& stream = in.stream();
     char buffer[8192];
+    std::size_t total = 0;
     while (stream) {
         stream.read(buffer, sizeof buffer);
-        body.append(buffer, static_cast<std::size_t>(stream.gcount()));
-        if (body.size() > limit) {
-            throw Error(ErrorKind::PayloadTooLarge, "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
+        const auto n = static_cast<std::size_t>(stream.gcount());
+        total += n;
+        if (total <= limit) {
+            body.append(buffer, n);
+        } else if (total > drainCap) {
+            throw tooLarge();
         }
     }
+    if (total > limit) throw tooLarge();
 }
 
 bool isLoopback(const Poco::Net::SocketAddress& address) { return address.host().isLoopback(); }
@@ -100,13 +110,13 @@ private:
             request.path = "?";
             throw Error(ErrorKind::BadRequest, "The request URI is malformed.");
         }
+        readBody(in, settings_.maxBodyBytes, request.body);
         auto match = routes_.router.match(request.method, request.path);
         route = match.pattern;
         request.pathParams = std::move(match.params);
         if (route == "/metrics" && settings_.metricsLoopbackOnly && !isLoopback(in.clientAddress())) {
             throw Error(ErrorKind::NotFound, "No resource at /metrics.");
         }
-        readBody(in, settings_.maxBodyBytes, request.body);
         if (!match.action.empty()) {
             request.user = routes_.authenticate(request);
             if (!core::Policy::allows(request.user->role, match.action)) {
@@ -137,7 +147,7 @@ private:
             if (!settings_.tlsCertificate.empty()) {
                 out.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
             }
-            // A request body we did not read (e.g. refused as too large) makes the connection unusable.
+            // A request body we may not have read in full makes the connection unusable.
             if (response.status == 413) out.setKeepAlive(false);
             if (response.status == 204 || response.body.empty()) {
                 out.setContentLength(0);

@@ -6,6 +6,11 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 namespace registry::http {
 
 bool isValidUtf8(const std::string& text) {
@@ -64,6 +69,68 @@ std::size_t nestingDepth(const std::string& text) {
     }
     return deepest;
 }
+// Numbers JSON allows but no field can hold (beyond 64-bit integers or doubles) make Poco's
+// parser fail as if the text were malformed; find them first and name the member that holds one.
+std::vector<FieldError> overflowingNumbers(const std::string& text) {
+    std::vector<FieldError> errors;
+    std::vector<std::string> keys;  // innermost object's current key, per nesting level
+    std::string lastString;
+    bool inString = false, escaped = false;
+    std::string current;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+                current += c;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+                lastString = current;
+            } else {
+                current += c;
+            }
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            current.clear();
+        } else if (c == '{' || c == '[') {
+            keys.push_back(c == '{' ? "" : (keys.empty() ? "" : keys.back()));
+        } else if (c == '}' || c == ']') {
+            if (!keys.empty()) keys.pop_back();
+        } else if (c == ':') {
+            if (!keys.empty()) keys.back() = lastString;
+        } else if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) {
+            std::size_t end = i;
+            while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
+                                         text[end] == '+' || text[end] == '.' || text[end] == 'e' || text[end] == 'E')) {
+                ++end;
+            }
+            const std::string literal = text.substr(i, end - i);
+            bool tooBig;
+            if (literal.find_first_of(".eE") == std::string::npos) {
+                const std::string digits = literal[0] == '-' ? literal.substr(1) : literal;
+                const std::string limit = literal[0] == '-' ? "9223372036854775808" : "18446744073709551615";
+                const auto significant = digits.find_first_not_of('0');
+                const std::string trimmed = significant == std::string::npos ? "0" : digits.substr(significant);
+                tooBig = trimmed.size() > limit.size() || (trimmed.size() == limit.size() && trimmed > limit);
+            } else {
+                errno = 0;
+                const double value = std::strtod(literal.c_str(), nullptr);
+                tooBig = errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL);
+            }
+            if (tooBig) {
+                const std::string field = keys.empty() || keys.back().empty() ? "(body)" : keys.back();
+                errors.push_back({field, "range", field + " holds a number too large to store"});
+            }
+            i = end - 1;
+        }
+    }
+    return errors;
+}
+
 }  // namespace
 
 Poco::JSON::Object::Ptr parseJsonObject(const Request& request, std::size_t maxDepth) {
@@ -79,6 +146,10 @@ Poco::JSON::Object::Ptr parseJsonObject(const Request& request, std::size_t maxD
     if (!isValidUtf8(request.body)) throw Error(ErrorKind::BadRequest, "The request body is not valid UTF-8.");
     if (nestingDepth(request.body) > maxDepth) {
         throw Error(ErrorKind::BadRequest, "The JSON body is nested deeper than " + std::to_string(maxDepth) + " levels.");
+    }
+    auto overflows = overflowingNumbers(request.body);
+    if (!overflows.empty()) {
+        throw Error(ErrorKind::ValidationFailed, "The body holds numbers too large to store.", overflows);
     }
     Poco::Dynamic::Var parsed;
     try {
