@@ -271,8 +271,12 @@ std::string SyntheticExamGenerator::newVictimReference(std::int64_t examAt) {
 std::string SyntheticExamGenerator::newPoliceReference(const std::string& region, std::int64_t reportedAt) {
     const std::string unit = policeUnit(region);
     const std::string year = std::to_string(localYear(reportedAt));
-    const std::uint64_t n = policeCounters_[unit + "-" + year]++;
-    const std::uint64_t value = (n % 1'000'000 * 387'419 + policeOffset_) % 1'000'000 + n / 1'000'000 * 1'000'000;
+    const std::string key = unit + "-" + year;
+    const std::uint64_t n = policeCounters_[key]++;
+    std::uint64_t salt = 1469598103934665603ULL;  // FNV-1a: each unit and year starts elsewhere
+    for (unsigned char c : key) salt = (salt ^ c) * 1099511628211ULL;
+    const std::uint64_t value =
+        (n % 1'000'000 * 387'419 + policeOffset_ + salt % 1'000'000) % 1'000'000 + n / 1'000'000 * 1'000'000;
     char buf[24];
     std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(value));
     return unit + "-" + year + "-" + buf;
@@ -322,8 +326,10 @@ SyntheticExam SyntheticExamGenerator::next(const std::string& region, std::chron
     if (requested) *requested -= floorMod(*requested, kMinute);
     std::optional<std::int64_t> delivered;
     {
-        const std::int64_t after = 2 * kDay + static_cast<std::int64_t>(18.0 * kDay * std::pow(r.uniform(), 1.6));
-        const std::int64_t t = exam + after - floorMod(exam + after, kMinute);
+        // 2 to 20 days later (median about a week), during office hours.
+        const auto days = 2 + static_cast<std::int64_t>(19.0 * std::pow(r.uniform(), 1.6));
+        std::int64_t t = localMidnight(exam + std::min<std::int64_t>(days, 20) * kDay) + r.between(8 * kHour, 17 * kHour);
+        t -= floorMod(t, kMinute);
         if (r.chance(0.97) && t <= cutoff_) delivered = t;
     }
     const std::string incidentPrecision =
@@ -450,7 +456,12 @@ SyntheticExam SyntheticExamGenerator::next(const std::string& region, std::chron
     };
     std::vector<std::string> mechanism{drawMechanism()};
     if (r.chance(0.22))
-        for (int attempt = 0; attempt < 5 && mechanism.size() < 2; ++attempt) addDistinct(mechanism, drawMechanism());
+        addDistinct(mechanism, pick(r, {{"two_hands", 25},
+                                        {"one_hand", 25},
+                                        {"forearm_chokehold", 20},
+                                        {"smothering", 15},
+                                        {"knee_foot", 10},
+                                        {"other", 5}}));
     f->set("mechanism", array(mechanism));
     const bool ligature = contains(mechanism, "ligature");
     if (ligature) f->set("ligature_material", std::string(pickFrom(r, kLigatures)));
