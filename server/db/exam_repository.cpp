@@ -106,6 +106,9 @@ std::vector<ExamRow> ExamRepository::list(pqxx::transaction_base& tx, const Exam
 static const Query kRemove{"exam_remove", "DELETE FROM exams WHERE id = $1::uuid"};
 void ExamRepository::remove(pqxx::transaction_base& tx, const std::string& id) { exec(tx, kRemove, id); }
 
+static const Query kCount{"exam_count", "SELECT count(*) FROM exams"};
+long long ExamRepository::count(pqxx::transaction_base& tx) { return exec(tx, kCount)[0][0].as<long long>(); }
+
 static const Query kByPolice{"exam_by_police_pseudonym",
                              "SELECT e.id::text FROM exams e WHERE e.police_pseudonym = $1" EXAM_SCOPE
                              " AND e.status <> 'draft' ORDER BY e.created_at"};

@@ -80,6 +80,7 @@ public:
     static bool exists(pqxx::transaction_base& tx, const std::string& id);
     static std::vector<ExamRow> list(pqxx::transaction_base& tx, const ExamScope& scope, const ExamListFilter& filter);
     static void remove(pqxx::transaction_base& tx, const std::string& id);
+    static long long count(pqxx::transaction_base& tx);
     static std::vector<std::string> findByPolicePseudonym(pqxx::transaction_base& tx, const std::string& pseudonym,
                                                           const ExamScope& scope);
 

@@ -79,6 +79,17 @@ ConnectionPool::Stats ConnectionPool::stats() const {
     return Stats{open_ - idle_.size(), idle_.size(), settings_.size};
 }
 
+bool ConnectionPool::ping() {
+    try {
+        auto lease = acquire();
+        pqxx::nontransaction tx(*lease);
+        tx.exec("SELECT 1");
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 void ConnectionPool::close() {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;

@@ -54,6 +54,9 @@ public:
     };
     Stats stats() const;
 
+    // Whether the database answers a trivial query now (readiness).
+    bool ping();
+
     // Closes idle connections and refuses further leases; leased ones close when returned.
     void close();
 

@@ -2,6 +2,9 @@
 
 #include "tests/support/cli_runner.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+#include <pqxx/pqxx>
 
 using registry::test::runRegistry;
 using registry::test::TestDatabase;
@@ -62,6 +65,41 @@ BOOST_AUTO_TEST_CASE(migrate_reports_what_it_applied_and_status_what_is_pending)
     auto again = runRegistry({"--config", config, "migrate"});
     BOOST_TEST(again.exitCode == 0);
     BOOST_TEST(again.out.find("applied 0 change") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(demo_seed)
+
+BOOST_AUTO_TEST_CASE(seeds_accounts_and_a_few_hundred_exams_through_the_services_once) {
+    TestDatabase db;
+    const auto key = registry::test::writeTestKeyFile();
+    const auto config = writePropertiesFile("db.url = " + db.serviceUrl() + "\npseudonym.key_file = " + key +
+                                            "\nauth.pbkdf2_iterations = 1000\nlog.level = warning\n");
+    auto first = runRegistry({"--config", config, "demo", "seed"});
+    BOOST_TEST_REQUIRE(first.exitCode == 0);
+    BOOST_TEST(first.out.find("demo.doctor.mn") != std::string::npos);
+    BOOST_TEST(first.out.find("demo.admin") != std::string::npos);
+    BOOST_TEST(first.out.find("demo exams: 400 created") != std::string::npos);
+    pqxx::connection c(db.ownerUrl());
+    {
+        pqxx::read_transaction tx(c);
+        auto r = tx.exec("SELECT count(DISTINCT region), count(*) FILTER (WHERE status = 'submitted'), "
+                         "min(exam_at) >= '2025-09-15', max(exam_at) <= now(), "
+                         "(SELECT count(*) FROM exam_outcomes), (SELECT count(*) FROM exam_versions), "
+                         "count(*) FILTER (WHERE victim_pseudonym IS NULL AND status = 'submitted') FROM exams")[0];
+        BOOST_TEST(r[0].as<int>() == 3);
+        BOOST_TEST(r[1].as<int>() > 300);
+        BOOST_TEST(r[2].as<bool>());
+        BOOST_TEST(r[3].as<bool>());
+        BOOST_TEST(r[4].as<int>() > 100);
+        BOOST_TEST(r[5].as<int>() == 400);
+        BOOST_TEST(r[6].as<int>() == 0);
+    }
+    auto again = runRegistry({"--config", config, "demo", "seed"});
+    BOOST_TEST(again.exitCode == 0);
+    BOOST_TEST(again.out.find("400 already present") != std::string::npos);
+    BOOST_TEST(runRegistry({"--config", config, "audit", "verify"}).exitCode == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,7 @@
 #include "server/http/handlers/exam_handlers.h"
 
 #include "server/core/errors.h"
-#include "server/db/query.h"
+#include "server/db/reference_repository.h"
 #include "server/http/handler_support.h"
 #include "server/http/json_body.h"
 
@@ -64,10 +64,6 @@ Poco::JSON::Object::Ptr outcomeJson(const services::OutcomeView& v) {
     return o;
 }
 
-const db::Query kDismissalCodes{"dismissal_codes_all", R"SQL(
-SELECT list_version, code, label_nl, label_en, valid_from::text, coalesce(valid_to::text, '')
-  FROM dismissal_codes ORDER BY list_version, code)SQL"};
-
 }  // namespace
 
 void addExamRoutes(Router& router, ExamDeps d) {
@@ -100,14 +96,14 @@ void addExamRoutes(Router& router, ExamDeps d) {
         auto lease = d.pool->acquire();
         pqxx::read_transaction tx(*lease);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& row : db::exec(tx, kDismissalCodes)) {
+        for (const auto& code : db::ReferenceRepository::dismissalCodes(tx)) {
             Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-            item->set("list_version", row[0].as<int>());
-            item->set("code", row[1].as<std::string>());
-            item->set("label_nl", row[2].as<std::string>());
-            item->set("label_en", row[3].as<std::string>());
-            item->set("valid_from", row[4].as<std::string>());
-            item->set("valid_to", orNull(row[5].as<std::string>()));
+            item->set("list_version", code.listVersion);
+            item->set("code", code.code);
+            item->set("label_nl", code.labelNl);
+            item->set("label_en", code.labelEn);
+            item->set("valid_from", code.validFrom);
+            item->set("valid_to", orNull(code.validTo));
             items->add(item);
         }
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;

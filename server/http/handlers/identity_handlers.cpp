@@ -1,7 +1,7 @@
 #include "server/http/handlers/identity_handlers.h"
 
 #include "server/core/policy.h"
-#include "server/db/query.h"
+#include "server/db/reference_repository.h"
 #include "server/http/handler_support.h"
 #include "server/http/json_body.h"
 
@@ -49,8 +49,6 @@ Poco::JSON::Object::Ptr auditJson(const db::StoredAuditEvent& s) {
     o->set("hash", s.hash);
     return o;
 }
-
-const db::Query kRegions{"regions_all", "SELECT code, name_nl, name_en, pilot_start::text FROM regions ORDER BY sort_order"};
 
 }  // namespace
 
@@ -108,12 +106,12 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
         auto lease = deps.pool->acquire();
         pqxx::read_transaction tx(*lease);
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& row : db::exec(tx, kRegions)) {
+        for (const auto& region : db::ReferenceRepository::regions(tx)) {
             Poco::JSON::Object::Ptr r = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-            r->set("code", row[0].as<std::string>());
-            r->set("name_nl", row[1].as<std::string>());
-            r->set("name_en", row[2].as<std::string>());
-            r->set("pilot_start", row[3].as<std::string>());
+            r->set("code", region.code);
+            r->set("name_nl", region.nameNl);
+            r->set("name_en", region.nameEn);
+            r->set("pilot_start", region.pilotStart);
             items->add(r);
         }
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;

@@ -2,7 +2,6 @@
 
 #include "server/core/errors.h"
 
-#include <pqxx/pqxx>
 
 namespace registry::http {
 
@@ -14,13 +13,7 @@ void addSystemRoutes(Router& router, SystemDeps deps) {
     });
 
     router.add("GET", "/ready", [deps](Request&) {
-        try {
-            auto lease = deps.pool->acquire();
-            pqxx::nontransaction tx(*lease);
-            tx.exec("SELECT 1");
-        } catch (const std::exception&) {
-            throw Error(ErrorKind::ServiceUnavailable, "The database does not answer.");
-        }
+        if (!deps.pool->ping()) throw Error(ErrorKind::ServiceUnavailable, "The database does not answer.");
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("status", "ready");
         return Response::json(200, body);
