@@ -351,9 +351,10 @@ ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
 
 ExamView ExamService::patch(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
                             std::optional<int> ifMatch) {
-    const auto input = readBody(body, "fields", true);
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
+        // Scope first: a record outside it is 404 whatever the body holds.
         auto row = requireInScope(tx, caller, id, "exam.update", true);
+        const auto input = readBody(body, "fields", true);
         if (row.authorId != caller.user.userId) {
             throw Error(ErrorKind::Forbidden, "Only the author of a draft may change it.");
         }
@@ -403,25 +404,24 @@ ExamView ExamService::submit(const core::Caller& caller, const std::string& id, 
 
 ExamView ExamService::amend(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
                             std::optional<int> ifMatch) {
-    const auto input = readBody(body, "changes", true);
-    std::string reason;
-    if (!body.has("reason") || body.get("reason").isEmpty()) {
-        throw validationError({{"reason", "required", "an amendment needs a reason"}});
-    }
-    if (!body.get("reason").isString()) throw validationError({{"reason", "type", "reason must be a string"}});
-    reason = body.getValue<std::string>("reason");
-    if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw validationError({{"reason", "required", "an amendment needs a reason"}});
-    }
-    if (reason.size() > 2000) throw validationError({{"reason", "length", "reason must be at most 2000 bytes"}});
-    if (input.formVersion) throw validationError({{"form_version", "rule", "an amendment cannot change the form version"}});
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.amend", true);
+        const auto input = readBody(body, "changes", true);
+        if (!body.has("reason") || body.get("reason").isEmpty()) {
+            throw validationError({{"reason", "required", "an amendment needs a reason"}});
+        }
+        if (!body.get("reason").isString()) throw validationError({{"reason", "type", "reason must be a string"}});
+        const std::string reason = body.getValue<std::string>("reason");
+        if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+            throw validationError({{"reason", "required", "an amendment needs a reason"}});
+        }
+        if (reason.size() > 2000) throw validationError({{"reason", "length", "reason must be at most 2000 bytes"}});
+        if (input.formVersion) throw validationError({{"form_version", "rule", "an amendment cannot change the form version"}});
         if (row.status == "locked") throw Error(ErrorKind::Conflict, "This record is locked; ask LOEF to unlock it.");
         if (row.status == "draft") throw Error(ErrorKind::Conflict, "A draft is changed with PATCH, not amended.");
         checkIfMatch(row, ifMatch, false);
         auto def = forms_.get(row.formVersion);
-        // LOEF may correct any region; a doctor stays within their own.
+        // An amendment is validated as a submission: a submitted record stays complete.
         auto prepared = Preparer(*def, forms_, pseudonymiser_)
                             .prepare(*parseObject(row.fieldsJson), row.victimPseudonym, row.policePseudonym,
                                      *input.fields, core::ValidationMode::Submit, caller.user);

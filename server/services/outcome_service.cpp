@@ -56,10 +56,9 @@ OutcomeView OutcomeService::write(pqxx::transaction_base& tx, const core::Caller
 }
 
 OutcomeView OutcomeService::record(const core::Caller& caller, const std::string& examId, const Poco::JSON::Object& body) {
-    const auto& fields = fieldsOf(body, {"fields"});
     return db::inTransaction(exams_.pool(), [&](pqxx::work& tx) {
         auto exam = exams_.requireInScope(tx, caller, examId, "outcome.record", true);
-        return write(tx, caller, exam, fields);
+        return write(tx, caller, exam, fieldsOf(body, {"fields"}));
     });
 }
 

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/exam_fixtures.h"
 #include "tests/support/test_server.h"
 
 #include <map>
@@ -111,6 +112,56 @@ BOOST_AUTO_TEST_CASE(each_role_is_allowed_or_refused_exactly_as_specified) {
                     BOOST_TEST(r.status < 500);
                 } else {
                     BOOST_TEST(r.status == 403);
+                }
+            }
+        }
+    }
+}
+
+// The region dimension: a record in Oost-Brabant, and every role once from Oost-Brabant and once
+// from Midden-Nederland (national roles have no region). A role that may act on records gets the
+// record from its own region, 404 from another region (its existence is not revealed), and 403
+// when the role may not act at all.
+BOOST_AUTO_TEST_CASE(record_routes_respect_region_scope) {
+    TestServer server;
+    auto client = server.client();
+    auto author = server.login("forensic_doctor", "oost_brabant");
+    auto exam = client.send("POST", "/api/v1/exams?submit=true", registry::test::examBody("oost_brabant"), author.token);
+    BOOST_TEST_REQUIRE(exam.status == 201);
+    const std::string id = exam.json()->getValue<std::string>("id");
+
+    struct Caller {
+        std::string role, region, token;
+    };
+    std::vector<Caller> callers{{"forensic_doctor", "oost_brabant", author.token}};
+    for (const auto& role : kAllRoles) {
+        const bool national = role == "loef" || role == "researcher" || role == "admin";
+        if (national) {
+            callers.push_back({role, "", server.login(role).token});
+            continue;
+        }
+        if (role != "forensic_doctor") callers.push_back({role, "oost_brabant", server.login(role, "oost_brabant").token});
+        callers.push_back({role, "midden_nederland", server.login(role, "midden_nederland").token});
+    }
+    for (const auto& route : server.routes()) {
+        if (route.pattern.find("{id}") == std::string::npos || route.pattern.rfind("/api/v1/exams/", 0) != 0) continue;
+        if (route.method == "DELETE" || route.pattern.find("/lock") != std::string::npos) continue;  // would change the record under test
+        const std::string path = route.pattern.substr(0, route.pattern.find("{id}")) + id +
+                                 route.pattern.substr(route.pattern.find("{id}") + 4);
+        const auto& allowed = expectations().at(route.method + " " + route.pattern);
+        for (const auto& c : callers) {
+            BOOST_TEST_CONTEXT(route.method << " " << route.pattern << " as " << c.role << " from "
+                                            << (c.region.empty() ? "national" : c.region)) {
+                auto r = client.send(route.method, path, "{}", c.token);
+                if (!allowed.count(c.role)) {
+                    BOOST_TEST(r.status == 403);
+                } else if (!c.region.empty() && c.region != "oost_brabant") {
+                    BOOST_TEST(r.status == 404);
+                } else {
+                    BOOST_TEST(r.status != 401);
+                    BOOST_TEST(r.status != 403);
+                    BOOST_TEST(r.status != 404);
+                    BOOST_TEST(r.status < 500);
                 }
             }
         }
