@@ -6,6 +6,7 @@
 #include "server/http/handler_support.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
+#include "server/http/handlers/openapi_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
 #include <Poco/Logger.h>
@@ -44,6 +45,7 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
+    http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {

@@ -130,7 +130,7 @@ private:
     void send(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, const Request& request,
               const Response& response) {
         try {
-            out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+            out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
             out.set("X-Request-Id", request.requestId);
             out.set("X-Content-Type-Options", "nosniff");
             out.set("Referrer-Policy", "no-referrer");
@@ -227,6 +227,7 @@ void HttpServer::start() {
     threads_ = std::make_unique<Poco::ThreadPool>(2, settings_.maxThreads + 1);
     server_ = std::make_unique<Poco::Net::HTTPServer>(new DispatcherFactory(settings_, routes_, metrics_), *threads_,
                                                       *socket, params);
+    socket_ = std::move(socket);
     server_->start();
 }
 
@@ -237,6 +238,7 @@ bool HttpServer::secure() const { return !settings_.tlsCertificate.empty() && !s
 void HttpServer::stop(long graceMs) {
     if (!server_) return;
     server_->stop();
+    socket_->close();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
     while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

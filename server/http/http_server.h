@@ -4,6 +4,7 @@
 #include "server/http/router.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <cstddef>
@@ -57,6 +58,9 @@ private:
     std::shared_ptr<Metrics> metrics_;
     std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
+    // Shares the listening socket with server_, so stop() can close it: new connections are
+    // then refused at once instead of waiting in the backlog of a server that will not serve them.
+    std::unique_ptr<Poco::Net::ServerSocket> socket_;
     std::uint16_t port_ = 0;
 };
 

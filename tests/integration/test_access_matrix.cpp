@@ -46,6 +46,7 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/users/{id}", {"admin"}},
         {"PATCH /api/v1/users/{id}", {"admin"}},
         {"GET /api/v1/audit", {"admin"}},
+        {"GET /api/v1/openapi.json", kPublic},
     };
     return table;
 }

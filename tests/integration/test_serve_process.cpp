@@ -1,0 +1,96 @@
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/http_client.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <chrono>
+#include <csignal>
+#include <future>
+#include <thread>
+
+using registry::test::TestDatabase;
+
+namespace {
+
+std::uint16_t freePort() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return socket.address().port();
+}
+
+bool healthy(std::uint16_t port) {
+    try {
+        return registry::test::HttpClient(port).get("/health").status == 200;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(serve_process)
+
+// `registry serve` as operators run it: SIGTERM stops accepting, lets the request in flight
+// finish, closes the pool and exits 0.
+BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) {
+    TestDatabase db;
+    const std::uint16_t port = freePort();
+    Poco::Process::Env env = {{"REGISTRY_DB_URL", db.serviceUrl()},
+                              {"REGISTRY_DB_OWNER_URL", db.ownerUrl()},
+                              {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()},
+                              {"REGISTRY_PSEUDONYM_KEY_FILE", registry::test::writeTestKeyFile()},
+                              {"REGISTRY_HTTP_PORT", std::to_string(port)},
+                              {"REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000"}};
+    Poco::Pipe errPipe;
+    auto handle = Poco::Process::launch(std::getenv("REGISTRY_BINARY"), {"serve"}, ".", nullptr, nullptr, &errPipe, env);
+    Poco::PipeInputStream errStream(errPipe);
+    auto log = std::async(std::launch::async, [&] {
+        std::string text;
+        Poco::StreamCopier::copyToString(errStream, text);
+        return text;
+    });
+    bool up = false;
+    for (int i = 0; i < 100 && !(up = healthy(port)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    BOOST_TEST_REQUIRE(up);
+    BOOST_TEST(registry::test::HttpClient(port).get("/ready").status == 200);
+
+    // A login whose body is still arriving when the signal comes.
+    const std::string body = R"({"username":"nobody.here","password":"not a password at all"})";
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+    const std::string head = "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    socket.sendBytes(head.data(), static_cast<int>(head.size()));
+    socket.sendBytes(body.data(), 10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(static_cast<pid_t>(handle.id()), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    BOOST_TEST(!healthy(port));  // no longer accepting
+    socket.sendBytes(body.data() + 10, static_cast<int>(body.size() - 10));
+    std::string response;
+    char buffer[4096];
+    socket.setReceiveTimeout(Poco::Timespan(10, 0));
+    int n;
+    while ((n = socket.receiveBytes(buffer, sizeof buffer)) > 0) {
+        response.append(buffer, static_cast<std::size_t>(n));
+        if (response.find("\r\n\r\n") != std::string::npos && response.find("}") != std::string::npos) break;
+    }
+    BOOST_TEST(response.rfind("HTTP/1.1 401", 0) == 0);
+    socket.close();
+
+    BOOST_TEST(handle.wait() == 0);
+    const std::string text = log.get();
+    BOOST_TEST(text.find("shutting down") != std::string::npos);
+    BOOST_TEST(text.find("stopped") != std::string::npos);
+    // Access lines carry method, path, status, duration and request id, never bodies.
+    BOOST_TEST(text.find("POST /api/v1/sessions 401") != std::string::npos);
+    BOOST_TEST(text.find("not a password") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
