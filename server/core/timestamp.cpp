@@ -3,9 +3,7 @@
 #include <cstdio>
 
 namespace registry::core {
-namespace {
 
-// Howard Hinnant's civil-calendar algorithms (proleptic Gregorian), valid for any year.
 std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -15,13 +13,7 @@ std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-struct Civil {
-    std::int64_t year;
-    unsigned month;
-    unsigned day;
-};
-
-Civil civilFromDays(std::int64_t z) {
+CivilDate civilFromDays(std::int64_t z) {
     z += 719468;
     const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const auto doe = static_cast<unsigned>(z - era * 146097);
@@ -32,6 +24,8 @@ Civil civilFromDays(std::int64_t z) {
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
+
+namespace {
 
 bool isLeap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -70,7 +64,7 @@ std::optional<std::int64_t> parseDate(const std::string& text) {
 }
 
 std::string formatDate(std::int64_t daysSinceEpoch) {
-    const Civil c = civilFromDays(daysSinceEpoch);
+    const CivilDate c = civilFromDays(daysSinceEpoch);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
     return buf;

@@ -20,6 +20,15 @@ std::string formatTimestampUtc(std::chrono::system_clock::time_point tp);
 // Strict calendar date YYYY-MM-DD; the result counts days since 1970-01-01.
 std::optional<std::int64_t> parseDate(const std::string& text);
 
+// Proleptic Gregorian calendar arithmetic (Howard Hinnant's algorithms), valid for any year.
+struct CivilDate {
+    std::int64_t year;
+    unsigned month;
+    unsigned day;
+};
+std::int64_t daysFromCivil(std::int64_t year, unsigned month, unsigned day);
+CivilDate civilFromDays(std::int64_t daysSinceEpoch);
+
 // Inverse of parseDate.
 std::string formatDate(std::int64_t daysSinceEpoch);
 

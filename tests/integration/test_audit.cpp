@@ -38,18 +38,7 @@ std::vector<Event> events(TestServer& server, const std::string& action) {
     return out;
 }
 
-int totalEvents(TestServer& server) {
-    pqxx::connection c(server.db().ownerUrl());
-    pqxx::read_transaction tx(c);
-    return tx.exec("SELECT count(*) FROM audit_events")[0][0].as<int>();
-}
 
-void ownerSql(TestServer& server, const std::string& sql) {
-    pqxx::connection c(server.db().ownerUrl());
-    pqxx::work tx(c);
-    tx.exec(sql);
-    tx.commit();
-}
 
 std::string configFor(TestServer& server) {
     return writePropertiesFile("db.url = " + server.db().serviceUrl() + "\nlog.level = warning\n");
@@ -153,7 +142,7 @@ BOOST_AUTO_TEST_CASE(reading_the_audit_log_is_itself_audited_and_filterable) {
 
 BOOST_AUTO_TEST_CASE(a_failed_transaction_leaves_no_event) {
     TestServer server;
-    const int before = totalEvents(server);
+    const int before = server.db().scalar("SELECT count(*) FROM audit_events");
     registry::db::PoolSettings settings;
     settings.url = server.db().serviceUrl();
     registry::db::ConnectionPool pool(settings);
@@ -165,13 +154,13 @@ BOOST_AUTO_TEST_CASE(a_failed_transaction_leaves_no_event) {
                                                       throw std::runtime_error("the change failed after its event was written");
                                                   }),
                       std::runtime_error);
-    BOOST_TEST(totalEvents(server) == before);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events") == before);
     // And an API change that fails validation writes nothing either.
     auto admin = server.login("admin");
-    const int afterLogin = totalEvents(server);
+    const int afterLogin = server.db().scalar("SELECT count(*) FROM audit_events");
     server.client().send("POST", "/api/v1/users", R"({"username":"bad","display_name":"B","role":"nobody","password":"long enough pass"})",
                          admin.token);
-    BOOST_TEST(totalEvents(server) == afterLogin);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events") == afterLogin);
 }
 
 BOOST_AUTO_TEST_CASE(the_service_role_cannot_update_or_delete_audit_events) {
@@ -198,7 +187,7 @@ BOOST_AUTO_TEST_CASE(verify_accepts_an_intact_chain_and_names_a_tampered_event) 
     const auto config = configFor(server);
     auto intact = runRegistry({"--config", config, "audit", "verify"});
     BOOST_TEST(intact.exitCode == 0);
-    BOOST_TEST(intact.out.find("audit chain intact: " + std::to_string(totalEvents(server)) + " events checked") !=
+    BOOST_TEST(intact.out.find("audit chain intact: " + std::to_string(server.db().scalar("SELECT count(*) FROM audit_events")) + " events checked") !=
                std::string::npos);
 
     std::string victimId;
@@ -207,7 +196,7 @@ BOOST_AUTO_TEST_CASE(verify_accepts_an_intact_chain_and_names_a_tampered_event) 
         pqxx::read_transaction tx(c);
         victimId = tx.exec("SELECT id::text FROM audit_events ORDER BY seq OFFSET 3 LIMIT 1")[0][0].as<std::string>();
     }
-    ownerSql(server, "UPDATE audit_events SET client_address = '10.0.0.66' WHERE id = '" + victimId + "'");
+    server.db().execute("UPDATE audit_events SET client_address = '10.0.0.66' WHERE id = '" + victimId + "'");
     auto tampered = runRegistry({"--config", config, "audit", "verify"});
     BOOST_TEST(tampered.exitCode == 65);
     BOOST_TEST(tampered.err.find(victimId) != std::string::npos);
@@ -223,7 +212,7 @@ BOOST_AUTO_TEST_CASE(verify_detects_a_removed_event) {
         pqxx::read_transaction tx(c);
         nextId = tx.exec("SELECT id::text FROM audit_events ORDER BY seq OFFSET 3 LIMIT 1")[0][0].as<std::string>();
     }
-    ownerSql(server, "DELETE FROM audit_events WHERE seq = (SELECT seq FROM audit_events ORDER BY seq OFFSET 2 LIMIT 1)");
+    server.db().execute("DELETE FROM audit_events WHERE seq = (SELECT seq FROM audit_events ORDER BY seq OFFSET 2 LIMIT 1)");
     auto r = runRegistry({"--config", configFor(server), "audit", "verify"});
     BOOST_TEST(r.exitCode == 65);
     BOOST_TEST(r.err.find(nextId) != std::string::npos);

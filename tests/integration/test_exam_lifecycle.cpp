@@ -14,11 +14,6 @@ namespace {
 
 std::map<std::string, std::string> ifMatch(const std::string& etag) { return {{"If-Match", etag}}; }
 
-int count(TestServer& server, const std::string& sql) {
-    pqxx::connection c(server.db().ownerUrl());
-    pqxx::read_transaction tx(c);
-    return tx.exec(sql)[0][0].as<int>();
-}
 
 const char* const kDraft = R"({"fields": {"region": "oost_brabant", "referral_source": "police",
     "victim_reference": "LOEF-2026-10412", "exam_at": "2026-03-14T10:30:00+01:00", "sex": "female"}})";
@@ -112,11 +107,11 @@ BOOST_AUTO_TEST_CASE(draft_edit_submit_amend_lock_with_full_history) {
     BOOST_TEST(items->getObject(1)->getArray("changes")->size() > 50u);
 
     // Every version is kept; the clear references are stored nowhere.
-    BOOST_TEST(count(server, "SELECT count(*) FROM exam_versions WHERE exam_id = '" + id + "'") == 7);
-    BOOST_TEST(count(server, "SELECT count(*) FROM exams WHERE fields::text LIKE '%LOEF-2026%' OR fields::text LIKE '%PL0912%'") == 0);
-    BOOST_TEST(count(server, "SELECT count(*) FROM exam_versions WHERE fields::text LIKE '%LOEF-2026%'") == 0);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE coalesce(detail,'') LIKE '%LOEF-2026%'") == 0);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE object_id = '" + id + "' AND subject_pseudonym IS NOT NULL") >= 7);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exam_versions WHERE exam_id = '" + id + "'") == 7);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams WHERE fields::text LIKE '%LOEF-2026%' OR fields::text LIKE '%PL0912%'") == 0);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exam_versions WHERE fields::text LIKE '%LOEF-2026%'") == 0);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE coalesce(detail,'') LIKE '%LOEF-2026%'") == 0);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE object_id = '" + id + "' AND subject_pseudonym IS NOT NULL") >= 7);
 }
 
 BOOST_AUTO_TEST_CASE(create_and_submit_in_one_call_derives_the_indicators) {
@@ -129,7 +124,7 @@ BOOST_AUTO_TEST_CASE(create_and_submit_in_one_call_derives_the_indicators) {
     BOOST_TEST(exam->getObject("references")->getValue<std::string>("police_reference") == "present");
     BOOST_TEST(exam->getObject("derived")->getValue<bool>("within_24h"));
     // Typed report columns follow the stored fields.
-    BOOST_TEST(count(server, "SELECT count(*) FROM exams WHERE within_48h AND internal_only AND laryngoscopy_done AND "
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams WHERE within_48h AND internal_only AND laryngoscopy_done AND "
                              "exam_at = '2026-03-14T09:30:00Z' AND age_band = '25-34' AND region = 'oost_brabant'") == 1);
 }
 
@@ -145,9 +140,9 @@ BOOST_AUTO_TEST_CASE(region_scope_hides_other_regions_and_logs_the_refusal) {
     BOOST_TEST(client.get("/api/v1/exams/" + id + "/history", other.token).status == 404);
     BOOST_TEST(client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes":{},"reason":"x"})", other.token).status == 404);
     BOOST_TEST(client.get("/api/v1/exams/" + id, loef.token).status == 200);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE outcome = 'denied' AND object_id = '" + id +
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE outcome = 'denied' AND object_id = '" + id +
                                  "' AND user_id = '" + other.id + "'") == 3);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE action = 'exam.read' AND outcome = 'success' AND user_id = '" +
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.read' AND outcome = 'success' AND user_id = '" +
                                  loef.id + "'") == 1);
     // A doctor cannot record for another region.
     auto wrongRegion = client.send("POST", "/api/v1/exams", examBody("midden_nederland"), doctor.token);
@@ -186,7 +181,7 @@ BOOST_AUTO_TEST_CASE(lists_filter_paginate_and_keep_drafts_private) {
     BOOST_TEST(client.get("/api/v1/exams?status=deleted", loef.token).status == 400);
     BOOST_TEST(client.get("/api/v1/exams?from=14-03-2026", loef.token).status == 400);
     BOOST_TEST(client.get("/api/v1/exams?cursor=garbage", loef.token).status == 400);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE action = 'exam.list'") >= 10);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.list'") >= 10);
 }
 
 BOOST_AUTO_TEST_CASE(only_the_author_deletes_a_draft_and_submitted_records_stay) {
@@ -198,8 +193,8 @@ BOOST_AUTO_TEST_CASE(only_the_author_deletes_a_draft_and_submitted_records_stay)
     BOOST_TEST(client.request("DELETE", "/api/v1/exams/" + done, "", {{"Authorization", "Bearer " + doctor.token}}).status == 409);
     BOOST_TEST(client.request("DELETE", "/api/v1/exams/" + draft, "", {{"Authorization", "Bearer " + doctor.token}}).status == 204);
     BOOST_TEST(client.get("/api/v1/exams/" + draft, doctor.token).status == 404);
-    BOOST_TEST(count(server, "SELECT count(*) FROM exams") == 1);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE action = 'exam.delete' AND object_id = '" + draft + "'") == 1);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams") == 1);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.delete' AND object_id = '" + draft + "'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,11 +10,6 @@ using registry::test::examBody;
 using registry::test::TestServer;
 
 namespace {
-int count(TestServer& server, const std::string& sql) {
-    pqxx::connection c(server.db().ownerUrl());
-    pqxx::read_transaction tx(c);
-    return tx.exec(sql)[0][0].as<int>();
-}
 std::string firstErrorCode(const registry::test::HttpResult& r) {
     return r.json()->getArray("errors")->getObject(0)->getValue<std::string>("code");
 }
@@ -65,11 +60,11 @@ BOOST_AUTO_TEST_CASE(police_and_om_each_write_their_own_part) {
     BOOST_TEST(om.json()->getValue<int>("version") == 2);
 
     // Both parts are kept side by side, typed for reports, and every change is versioned and audited.
-    BOOST_TEST(count(server, "SELECT count(*) FROM exam_outcomes WHERE exam_id = '" + id +
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exam_outcomes WHERE exam_id = '" + id +
                                  "' AND aangifte = 'yes' AND arrest AND om_decision = 'dismissal' AND dismissal_code = '02'"
                                  " AND dismissal_list_version = 1") == 1);
-    BOOST_TEST(count(server, "SELECT count(*) FROM outcome_versions WHERE exam_id = '" + id + "'") == 2);
-    BOOST_TEST(count(server, "SELECT count(*) FROM audit_events WHERE action = 'outcome.record' AND object_id = '" + id +
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM outcome_versions WHERE exam_id = '" + id + "'") == 2);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'outcome.record' AND object_id = '" + id +
                                  "' AND subject_pseudonym IS NOT NULL") == 2);
 }
 

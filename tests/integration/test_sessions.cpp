@@ -10,12 +10,6 @@ namespace {
 std::string credentials(const std::string& user, const std::string& password) {
     return "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}";
 }
-void ownerSql(TestServer& server, const std::string& sql) {
-    pqxx::connection c(server.db().ownerUrl());
-    pqxx::work tx(c);
-    tx.exec(sql);
-    tx.commit();
-}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sessions)
@@ -96,8 +90,8 @@ BOOST_AUTO_TEST_CASE(idle_and_absolute_expiry) {
     auto idle = server.login("researcher");
     auto absolute = server.login("researcher");
     auto client = server.client();
-    ownerSql(server, "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = '" + idle.id + "'");
-    ownerSql(server, "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = '" + absolute.id + "'");
+    server.db().execute("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = '" + idle.id + "'");
+    server.db().execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = '" + absolute.id + "'");
     BOOST_TEST(client.get("/api/v1/me", idle.token).status == 401);
     BOOST_TEST(client.get("/api/v1/me", absolute.token).status == 401);
 }
@@ -106,7 +100,7 @@ BOOST_AUTO_TEST_CASE(activity_keeps_an_idle_session_alive) {
     TestServer server(std::map<std::string, std::string>{{"auth.session_idle_minutes", "30"}});
     auto account = server.login("researcher");
     auto client = server.client();
-    ownerSql(server, "UPDATE sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = '" + account.id + "'");
+    server.db().execute("UPDATE sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = '" + account.id + "'");
     BOOST_TEST(client.get("/api/v1/me", account.token).status == 200);
     pqxx::connection c(server.db().ownerUrl());
     pqxx::read_transaction tx(c);
@@ -130,7 +124,7 @@ BOOST_AUTO_TEST_CASE(five_failures_lock_the_name_until_the_window_passes) {
     auto other = server.createUser("pilot_lead", "oost_brabant");
     BOOST_TEST(client.send("POST", "/api/v1/sessions", credentials(other.username, other.password)).status == 201);
     // Fifteen minutes later the lock has lapsed.
-    ownerSql(server, "UPDATE login_failures SET failed_at = failed_at - interval '16 minutes'");
+    server.db().execute("UPDATE login_failures SET failed_at = failed_at - interval '16 minutes'");
     BOOST_TEST(client.send("POST", "/api/v1/sessions", credentials(account.username, account.password)).status == 201);
 }
 

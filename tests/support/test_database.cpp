@@ -69,6 +69,19 @@ std::string TestDatabase::serviceUrl() const { return url(name_, "registry_app")
 std::string TestDatabase::ownerUrl() const { return url(name_, "registry_owner"); }
 std::string TestDatabase::adminUrl() const { return url(name_, "postgres"); }
 
+void TestDatabase::execute(const std::string& sql) const {
+    pqxx::connection c(ownerUrl());
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+}
+
+long long TestDatabase::scalar(const std::string& sql) const {
+    pqxx::connection c(ownerUrl());
+    pqxx::read_transaction tx(c);
+    return tx.exec(sql)[0][0].as<long long>();
+}
+
 void TestDatabase::takeOffline() {
     pqxx::connection admin(url("postgres", "postgres"));
     pqxx::nontransaction tx(admin);

@@ -19,6 +19,11 @@ public:
     std::string ownerUrl() const;    // registry_owner: migrations, test set-up
     std::string adminUrl() const;    // the cluster superuser, on this database
 
+    // Runs SQL as the owner role (test set-up and inspection, outside the service's privileges).
+    void execute(const std::string& sql) const;
+    // The first column of the first row of a query run as the owner, as an integer.
+    long long scalar(const std::string& sql) const;
+
     // Makes the database refuse new connections and ends the open ones, as if it were down.
     void takeOffline();
     void bringOnline();
