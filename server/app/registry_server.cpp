@@ -37,6 +37,8 @@ RegistryServer::RegistryServer(const Config& config) {
     auth_ = std::make_unique<services::AuthService>(*pool_, auth);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
     audit_ = std::make_unique<services::AuditService>(*pool_);
+    anchor_ = std::make_unique<services::AuditAnchor>(
+        *pool_, std::chrono::seconds(config.getInt("audit.anchor_interval_seconds", 0, 7 * 24 * 3600)));
     forms_ = std::make_unique<services::FormCatalog>(*pool_);
     exams_ = std::make_unique<services::ExamService>(*pool_, *forms_, std::move(pseudonymiser));
     outcomes_ = std::make_unique<services::OutcomeService>(*exams_);
@@ -60,7 +62,10 @@ RegistryServer::RegistryServer(const Config& config) {
 
 RegistryServer::~RegistryServer() { stop(); }
 
-void RegistryServer::start() { server_->start(); }
+void RegistryServer::start() {
+    server_->start();
+    anchor_->start();
+}
 
 std::uint16_t RegistryServer::port() const { return server_->port(); }
 
@@ -69,6 +74,8 @@ void RegistryServer::stop() {
         server_->stop();
         server_.reset();
     }
+    // After the last request, so that the final anchor covers every event this process wrote.
+    if (anchor_) anchor_->stop();
     if (pool_) pool_->close();
 }
 

@@ -4,6 +4,7 @@
 #include "server/db/pool.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
+#include "server/services/audit_anchor.h"
 #include "server/services/audit_service.h"
 #include "server/services/auth_service.h"
 #include "server/services/exam_service.h"
@@ -36,6 +37,7 @@ private:
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::UserService> users_;
     std::unique_ptr<services::AuditService> audit_;
+    std::unique_ptr<services::AuditAnchor> anchor_;
     std::unique_ptr<services::FormCatalog> forms_;
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;

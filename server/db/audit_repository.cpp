@@ -68,6 +68,13 @@ void AuditRepository::append(pqxx::transaction_base& tx, const core::AuditEvent&
          prev, core::chainHash(prev, e));
 }
 
+static const Query kHead{"audit_head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
+std::pair<std::int64_t, std::string> AuditRepository::head(pqxx::transaction_base& tx) {
+    auto rows = exec(tx, kHead);
+    if (rows.empty()) return {0, core::genesisHash()};
+    return {rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>()};
+}
+
 std::vector<StoredAuditEvent> AuditRepository::list(pqxx::transaction_base& tx, const AuditFilter& f) {
     std::optional<std::int64_t> before = f.beforeSeq;
     auto rows = exec(tx, kList, f.userId, f.objectId, f.action, f.from, f.to, before, f.limit);

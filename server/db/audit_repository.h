@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace registry::db {
@@ -42,6 +43,8 @@ public:
     // Appends in the caller's transaction, so the event commits or rolls back with the change it
     // records. A transaction-scoped advisory lock serialises appends to keep the chain linear.
     static void append(pqxx::transaction_base& tx, const core::AuditEvent& event);
+    // The newest event's seq and hash (seq 0 and the genesis hash for an empty log).
+    static std::pair<std::int64_t, std::string> head(pqxx::transaction_base& tx);
     static std::vector<StoredAuditEvent> list(pqxx::transaction_base& tx, const AuditFilter& filter);
     // Walks the whole chain in order, recomputing every hash.
     static AuditVerification verify(pqxx::connection& connection);

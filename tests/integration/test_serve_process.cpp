@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
                               {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()},
                               {"REGISTRY_PSEUDONYM_KEY_FILE", registry::test::writeTestKeyFile()},
                               {"REGISTRY_HTTP_PORT", std::to_string(port)},
-                              {"REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000"}};
+                              {"REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000"},
+                              {"REGISTRY_AUDIT_ANCHOR_INTERVAL_SECONDS", "1"}};
     Poco::Pipe errPipe;
     auto handle = Poco::Process::launch(std::getenv("REGISTRY_BINARY"), {"serve"}, ".", nullptr, nullptr, &errPipe, env);
     Poco::PipeInputStream errStream(errPipe);
@@ -88,6 +89,9 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
     const std::string text = log.get();
     BOOST_TEST(text.find("shutting down") != std::string::npos);
     BOOST_TEST(text.find("stopped") != std::string::npos);
+    // The audit chain's head is anchored in the log, at start and then every interval.
+    BOOST_TEST(text.find("audit anchor seq=0 hash=" + std::string(64, '0')) != std::string::npos);
+    BOOST_TEST(text.find("audit anchor seq=1 hash=") != std::string::npos);  // after the failed login
     // Access lines carry method, path, status, duration and request id, never bodies.
     BOOST_TEST(text.find("POST /api/v1/sessions 401") != std::string::npos);
     BOOST_TEST(text.find("not a password") == std::string::npos);
