@@ -12,13 +12,15 @@ ConnectionPool::ConnectionPool(PoolSettings settings) : settings_(std::move(sett
 ConnectionPool::~ConnectionPool() { close(); }
 
 ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
-    : pool_(pool), connection_(std::move(connection)) {}
+    : pool_(pool), connection_(std::move(connection)), exceptionsAtStart_(std::uncaught_exceptions()) {}
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    : pool_(other.pool_), connection_(std::move(other.connection_)), exceptionsAtStart_(other.exceptionsAtStart_) {}
 
 ConnectionPool::Lease::~Lease() {
-    if (connection_) pool_->release(std::move(connection_));
+    // Returned while an exception unwinds: the connection may be what failed (pqxx does not
+    // always mark a cut connection closed), so it must prove itself before it is reused.
+    if (connection_) pool_->release(std::move(connection_), std::uncaught_exceptions() > exceptionsAtStart_);
 }
 
 std::unique_ptr<pqxx::connection> ConnectionPool::open() {
@@ -39,9 +41,17 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     while (true) {
         if (closed_) throw Error(ErrorKind::ServiceUnavailable, "The service is shutting down.");
         if (!idle_.empty()) {
-            auto connection = std::move(idle_.back());
+            Idle entry = std::move(idle_.back());
             idle_.pop_back();
-            return Lease(this, std::move(connection));
+            if (!entry.suspect && std::chrono::steady_clock::now() - entry.since < settings_.validateAfterIdle) {
+                return Lease(this, std::move(entry.connection));
+            }
+            lock.unlock();
+            const bool alive = stillAlive(*entry.connection);
+            lock.lock();
+            if (alive) return Lease(this, std::move(entry.connection));
+            --open_;  // dropped; the loop opens a fresh one
+            continue;
         }
         if (open_ < settings_.size) {
             ++open_;
@@ -63,13 +73,17 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     }
 }
 
-void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection) {
+void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection, bool suspect) {
+    const bool alive = connection->is_open() && (!suspect || stillAlive(*connection));
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_ || !connection->is_open()) {
+    if (closed_ || !alive) {
         connection.reset();
         --open_;
+        // One connection cut usually means all were (a database restart or failover): make every
+        // idle one prove itself before it is used again.
+        for (auto& idle : idle_) idle.suspect = true;
     } else {
-        idle_.push_back(std::move(connection));
+        idle_.push_back(Idle{std::move(connection), std::chrono::steady_clock::now(), false});
     }
     available_.notify_one();
 }
@@ -77,6 +91,16 @@ void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection) {
 ConnectionPool::Stats ConnectionPool::stats() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return Stats{open_ - idle_.size(), idle_.size(), settings_.size};
+}
+
+bool ConnectionPool::stillAlive(pqxx::connection& connection) {
+    try {
+        pqxx::nontransaction tx(connection);
+        tx.exec("SELECT 1");
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 bool ConnectionPool::ping() {

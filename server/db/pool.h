@@ -18,6 +18,7 @@ struct PoolSettings {
     std::chrono::milliseconds acquireTimeout{5000};
     int statementTimeoutMs = 30000;
     std::string applicationName = "registry";
+    std::chrono::milliseconds validateAfterIdle{10000};
 };
 
 // A bounded pool of PostgreSQL connections. Connections are opened lazily, so the server starts
@@ -42,6 +43,7 @@ public:
     private:
         ConnectionPool* pool_;
         std::unique_ptr<pqxx::connection> connection_;
+        int exceptionsAtStart_;
     };
 
     // Throws registry::Error(ServiceUnavailable) when no connection can be had in time.
@@ -62,12 +64,20 @@ public:
 
 private:
     std::unique_ptr<pqxx::connection> open();
-    void release(std::unique_ptr<pqxx::connection> connection);
+    // A connection idle for a while may have been cut (database restart, failover, firewall):
+    // check it with one round trip before handing it out, rather than failing a request.
+    static bool stillAlive(pqxx::connection& connection);
+    void release(std::unique_ptr<pqxx::connection> connection, bool suspect);
 
     PoolSettings settings_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
-    std::vector<std::unique_ptr<pqxx::connection>> idle_;
+    struct Idle {
+        std::unique_ptr<pqxx::connection> connection;
+        std::chrono::steady_clock::time_point since;
+        bool suspect;  // a sibling was found cut: check this one before use
+    };
+    std::vector<Idle> idle_;
     std::size_t open_ = 0;  // idle + leased + being opened
     bool closed_ = false;
 };

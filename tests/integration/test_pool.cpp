@@ -78,6 +78,27 @@ BOOST_AUTO_TEST_CASE(broken_connections_are_discarded_and_replaced) {
     BOOST_TEST(tx.exec("SELECT 1")[0][0].as<int>() == 1);
 }
 
+BOOST_AUTO_TEST_CASE(idle_connections_cut_by_the_server_are_replaced_without_failing_a_request) {
+    TestDatabase db;
+    auto s = settings(db, 1);
+    s.validateAfterIdle = std::chrono::milliseconds(0);
+    ConnectionPool pool(s);
+    {
+        auto lease = pool.acquire();
+        pqxx::nontransaction tx(*lease);
+        tx.exec("SELECT 1");
+    }
+    {
+        pqxx::connection admin(db.adminUrl());
+        pqxx::nontransaction tx(admin);
+        tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = 'registry_app'",
+                       db.name());
+    }
+    auto lease = pool.acquire();
+    pqxx::nontransaction tx(*lease);
+    BOOST_TEST(tx.exec("SELECT 1")[0][0].as<int>() == 1);
+}
+
 BOOST_AUTO_TEST_CASE(unreachable_database_is_service_unavailable) {
     registry::db::PoolSettings s;
     s.url = TestDatabase::url("no_such_database", "registry_app");

@@ -1,0 +1,332 @@
+// The whole registry in-process (app::RegistryServer, as tests/support/test_server.cpp starts
+// it) under C concurrent HTTP clients over loopback: creating submitted exams, paging through
+// the list and reading single records. Every loop is bounded in count and in time.
+
+#include "bench/bench_common.h"
+
+#include "server/app/config.h"
+#include "server/app/logging.h"
+#include "server/app/registry_server.h"
+#include "server/core/caller.h"
+#include "server/core/crypto.h"
+#include "server/core/json_merge.h"
+#include "server/core/pseudonym.h"
+#include "server/core/synthetic_exam.h"
+#include "server/db/pool.h"
+#include "server/services/user_service.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace app = registry::app;
+namespace core = registry::core;
+namespace services = registry::services;
+
+namespace {
+
+// A pseudonym key file (mode 0600) that lives as long as the benchmark.
+class TempKeyFile {
+public:
+    TempKeyFile() {
+        std::string path = bench::env("TMPDIR", "/tmp") + "/bench-pseudonym-XXXXXX";
+        std::vector<char> buffer(path.begin(), path.end());
+        buffer.push_back('\0');
+        const int fd = ::mkstemp(buffer.data());  // created with mode 0600
+        if (fd < 0) throw std::runtime_error("cannot create a temporary key file in " + bench::env("TMPDIR", "/tmp"));
+        path_ = buffer.data();
+        const std::string content = core::generateKeyFileContent();
+        const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+        ::close(fd);
+        if (!written || ::chmod(path_.c_str(), 0600) != 0) throw std::runtime_error("cannot write " + path_);
+    }
+    ~TempKeyFile() { ::unlink(path_.c_str()); }
+    TempKeyFile(const TempKeyFile&) = delete;
+    TempKeyFile& operator=(const TempKeyFile&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+struct Reply {
+    int status = 0;  // 0: no HTTP answer (connection error, timeout)
+    std::string body;
+    std::string location;
+};
+
+// One keep-alive connection per client thread, as a real client library would hold.
+class Client {
+public:
+    explicit Client(std::uint16_t port) : session_("127.0.0.1", port) {
+        session_.setKeepAlive(true);
+        session_.setTimeout(Poco::Timespan(30, 0));
+    }
+
+    Reply call(const std::string& method, const std::string& path, const std::string& token, const std::string& body = "") {
+        Reply reply;
+        try {
+            Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+            request.setKeepAlive(true);
+            if (!token.empty()) request.set("Authorization", "Bearer " + token);
+            if (method == "POST") {
+                request.setContentType("application/json");
+                request.setContentLength(static_cast<std::streamsize>(body.size()));
+            }
+            session_.sendRequest(request) << body;
+            Poco::Net::HTTPResponse response;
+            auto& in = session_.receiveResponse(response);
+            Poco::StreamCopier::copyToString(in, reply.body);
+            reply.status = static_cast<int>(response.getStatus());
+            reply.location = response.get("Location", "");
+        } catch (const std::exception& e) {
+            session_.reset();
+            reply.status = 0;
+            reply.body = e.what();
+        }
+        return reply;
+    }
+
+private:
+    Poco::Net::HTTPClientSession session_;
+};
+
+struct OpStats {
+    std::vector<double> latencyMs;
+    std::map<int, long long> statuses;
+    double wallS = 0;
+
+    void merge(const OpStats& other) {
+        latencyMs.insert(latencyMs.end(), other.latencyMs.begin(), other.latencyMs.end());
+        for (const auto& [status, n] : other.statuses) statuses[status] += n;
+    }
+};
+
+// Runs `work(thread, stats)` on `clients` threads and gathers their figures.
+OpStats runPhase(int clients, const std::function<void(int, OpStats&)>& work) {
+    std::vector<OpStats> perThread(static_cast<std::size_t>(clients));
+    std::vector<std::thread> threads;
+    const auto start = bench::Clock::now();
+    for (int t = 0; t < clients; ++t) threads.emplace_back([&, t] { work(t, perThread[static_cast<std::size_t>(t)]); });
+    for (auto& thread : threads) thread.join();
+    OpStats all;
+    all.wallS = bench::secondsSince(start);
+    for (const auto& s : perThread) all.merge(s);
+    return all;
+}
+
+void printOp(const std::string& name, OpStats stats, int okStatus) {
+    std::sort(stats.latencyMs.begin(), stats.latencyMs.end());
+    const auto n = static_cast<long long>(stats.latencyMs.size());
+    const long long ok = stats.statuses.count(okStatus) ? stats.statuses.at(okStatus) : 0;
+    std::string errors;
+    for (const auto& [status, count] : stats.statuses) {
+        if (status == okStatus) continue;
+        errors += (errors.empty() ? "" : ", ") + (status == 0 ? std::string("no answer") : std::to_string(status)) +
+                  " x" + std::to_string(count);
+    }
+    if (n == 0) {
+        std::printf("  %-34s not run\n", name.c_str());
+        return;
+    }
+    std::printf("  %-34s %6lld req %6lld ok %8.1f req/s   p50 %7.2f  p95 %7.2f  p99 %7.2f  max %7.2f ms   errors: %s\n",
+                name.c_str(), n, ok, static_cast<double>(n) / stats.wallS, bench::percentile(stats.latencyMs, 0.50),
+                bench::percentile(stats.latencyMs, 0.95), bench::percentile(stats.latencyMs, 0.99), stats.latencyMs.back(),
+                errors.empty() ? "none" : errors.c_str());
+}
+
+std::string createUser(services::UserService& users, const std::string& role, const std::string& organisation,
+                       std::string& passwordOut) {
+    core::Caller caller;
+    caller.user.username = "bench-setup";
+    caller.user.role = "admin";
+    caller.clientAddress = "local";
+    const std::string username = "bench." + role.substr(0, 6) + "." + registry::crypto::toHex(registry::crypto::randomBytes(4));
+    passwordOut = "bench password " + registry::crypto::toHex(registry::crypto::randomBytes(8));
+    users.create({username, "Bench " + role, role, "", organisation, passwordOut}, caller);
+    return username;
+}
+
+std::string login(std::uint16_t port, const std::string& username, const std::string& password) {
+    Client client(port);
+    Poco::JSON::Object::Ptr credentials = new Poco::JSON::Object;
+    credentials->set("username", username);
+    credentials->set("password", password);
+    const auto reply = client.call("POST", "/api/v1/sessions", "", core::jsonText(credentials));
+    if (reply.status != 201) {
+        throw std::runtime_error("login of " + username + " failed: " + std::to_string(reply.status) + " " + reply.body);
+    }
+    Poco::JSON::Parser parser;
+    return parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const bench::Options options(argc, argv,
+                                 {{"db-url", bench::env("REGISTRY_DB_URL")},
+                                  {"owner-url", bench::env("REGISTRY_DB_OWNER_URL")},
+                                  {"clients", "8"},
+                                  {"requests", "2000"},
+                                  {"lists", "500"},
+                                  {"reads", "2000"},
+                                  {"pages", "10"},
+                                  {"seconds", "120"},
+                                  {"seed", "20261128"}});
+    const auto clients = static_cast<int>(options.integer("clients", 1, 256));
+    const auto creates = options.integer("requests", 0, 10000000);
+    const auto lists = options.integer("lists", 0, 10000000);
+    const auto reads = options.integer("reads", 0, 10000000);
+    const auto pagesDeep = options.integer("pages", 1, 1000000);
+    const auto seconds = options.integer("seconds", 1, 86400);
+    const auto seed = static_cast<std::uint64_t>(options.integer("seed", 0, 1LL << 62));
+    if (options.str("db-url").empty()) {
+        throw std::invalid_argument("no database: pass --db-url (service role) or set REGISTRY_DB_URL");
+    }
+
+    const TempKeyFile keyFile;
+    app::Config config = app::Config::fromDefaults();
+    config.set("http.port", "0");
+    config.set("db.url", options.str("db-url"));
+    config.set("db.owner_url", options.str("owner-url"));
+    config.set("db.schema_dir", std::string(REGISTRY_SOURCE_DIR) + "/schema");
+    config.set("pseudonym.key_file", keyFile.path());
+    config.set("auth.pbkdf2_iterations", "1000");
+    config.set("log.level", "warning");
+    app::configureLogging(config.getString("log.level"), config.getString("log.format"));
+
+    std::string doctorPassword, loefPassword, doctor, loef;
+    {
+        registry::db::PoolSettings settings;
+        settings.url = options.str("db-url");
+        settings.size = 1;
+        registry::db::ConnectionPool pool(settings);
+        services::UserService users(pool, 1000);
+        // A national doctor, so that the synthetic exams may fall in every pilot region.
+        doctor = createUser(users, "forensic_doctor", "", doctorPassword);
+        loef = createUser(users, "loef", "loef", loefPassword);
+    }
+
+    app::RegistryServer server(config);
+    server.start();
+    const std::uint16_t port = server.port();
+    const std::string doctorToken = login(port, doctor, doctorPassword);
+    const std::string loefToken = login(port, loef, loefPassword);
+    std::printf("bench_api: registry in-process on 127.0.0.1:%u (http.max_threads %s, db.pool_size %s), %d clients, "
+                "at most %llds\n",
+                static_cast<unsigned>(port), config.getString("http.max_threads").c_str(),
+                config.getString("db.pool_size").c_str(), clients, seconds);
+
+    const auto deadline = bench::Clock::now() + std::chrono::seconds(seconds);
+    const auto now = std::chrono::system_clock::now();
+
+    // 1. Creates: a doctor submits complete synthetic exams (validation, pseudonyms, record +
+    //    version + audit event in one transaction).
+    std::atomic<long long> next{0};
+    std::mutex idsMutex;
+    std::vector<std::string> ids;
+    const OpStats createStats = runPhase(clients, [&](int t, OpStats& stats) {
+        const auto threadSeed = seed + 7919ULL * static_cast<std::uint64_t>(t + 1);
+        core::SyntheticExamGenerator generator(threadSeed, bench::dismissalCodes(), now);
+        bench::ExamSpread spread(threadSeed ^ 0x5eedULL, bench::defaultHistoryStart(), now - std::chrono::hours(6));
+        Client client(port);
+        std::vector<std::string> mine;
+        while (next.fetch_add(1) < creates && bench::Clock::now() < deadline) {
+            const auto region = spread.region();
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+            body->set("fields", generator.next(region, spread.moment()).fields);
+            const std::string json = core::jsonText(body);
+            const auto start = bench::Clock::now();
+            const auto reply = client.call("POST", "/api/v1/exams?submit=true", doctorToken, json);
+            stats.latencyMs.push_back(bench::secondsSince(start) * 1e3);
+            ++stats.statuses[reply.status];
+            if (reply.status == 201) {
+                const auto slash = reply.location.rfind('/');
+                if (slash != std::string::npos) mine.push_back(reply.location.substr(slash + 1));
+            } else if (stats.statuses[reply.status] == 1) {
+                std::fprintf(stderr, "create answered %d: %.300s\n", reply.status, reply.body.c_str());
+            }
+        }
+        std::lock_guard<std::mutex> lock(idsMutex);
+        ids.insert(ids.end(), mine.begin(), mine.end());
+    });
+
+    // 2. List pages: LOEF (national scope) pages through 100 records at a time, following the
+    //    cursor `pages` deep, then starts again from the newest.
+    next = 0;
+    const OpStats listStats = runPhase(clients, [&](int, OpStats& stats) {
+        Client client(port);
+        std::string cursor;
+        long long depth = 0;
+        while (next.fetch_add(1) < lists && bench::Clock::now() < deadline) {
+            std::string path = "/api/v1/exams?limit=100";
+            if (!cursor.empty()) {
+                std::string encoded;
+                Poco::URI::encode(cursor, "+/=&?#", encoded);
+                path += "&cursor=" + encoded;
+            }
+            const auto start = bench::Clock::now();
+            const auto reply = client.call("GET", path, loefToken);
+            stats.latencyMs.push_back(bench::secondsSince(start) * 1e3);
+            ++stats.statuses[reply.status];
+            cursor.clear();
+            if (reply.status == 200 && ++depth < pagesDeep) {
+                Poco::JSON::Parser parser;
+                const auto page = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
+                if (page->has("next_cursor") && page->get("next_cursor").isString()) {
+                    cursor = page->getValue<std::string>("next_cursor");
+                }
+            } else if (reply.status != 200 && stats.statuses[reply.status] == 1) {
+                std::fprintf(stderr, "list answered %d: %.300s\n", reply.status, reply.body.c_str());
+            }
+            if (cursor.empty()) depth = 0;
+        }
+    });
+
+    // 3. Single reads (each one audited) of the records just created, round robin.
+    next = 0;
+    const OpStats readStats = runPhase(clients, [&](int, OpStats& stats) {
+        if (ids.empty()) return;
+        Client client(port);
+        long long i;
+        while ((i = next.fetch_add(1)) < reads && bench::Clock::now() < deadline) {
+            const auto& id = ids[static_cast<std::size_t>(i) % ids.size()];
+            const auto start = bench::Clock::now();
+            const auto reply = client.call("GET", "/api/v1/exams/" + id, loefToken);
+            stats.latencyMs.push_back(bench::secondsSince(start) * 1e3);
+            ++stats.statuses[reply.status];
+            if (reply.status != 200 && stats.statuses[reply.status] == 1) {
+                std::fprintf(stderr, "read answered %d: %.300s\n", reply.status, reply.body.c_str());
+            }
+        }
+    });
+    const bool timedOut = bench::Clock::now() >= deadline;
+    server.stop();
+
+    printOp("POST /api/v1/exams?submit=true", createStats, 201);
+    printOp("GET /api/v1/exams?limit=100", listStats, 200);
+    printOp("GET /api/v1/exams/{id}", readStats, 200);
+    if (timedOut) std::printf("  (stopped at the %llds limit before every request was made)\n", seconds);
+    std::printf("  peak RSS (server + clients)        %.1f MiB\n", bench::peakRssMiB());
+    return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_api: %s\n", e.what());
+    return 1;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds (Release) and runs the three benchmarks against a throwaway private PostgreSQL, set up
+# as ./test.sh does, and prints their figures. Never part of the test suite; asserts nothing.
+#
+#   BENCH_EXAMS     exams bench_bulk_load loads (default 1000000)
+#   BENCH_PG_PORT   port of the throwaway cluster's socket (default 55434)
+#   BENCH_VALIDATOR_ARGS, BENCH_API_ARGS, BENCH_BULK_ARGS: extra options for each program
+#
+# Stops its PostgreSQL and removes its data directory on exit.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+BENCH_EXAMS="${BENCH_EXAMS:-1000000}"
+
+install_packages
+build_project Release
+
+BENCH_DIR="$(mktemp -d /tmp/registry-bench.XXXXXX)"
+chmod 755 "$BENCH_DIR"
+cleanup() { pg_stop "$BENCH_DIR/pg"; rm -rf "$BENCH_DIR"; }
+trap cleanup EXIT
+
+# Durability is irrelevant for a throwaway cluster (the figures say so).
+PG_FSYNC=off pg_start "$BENCH_DIR/pg" "${BENCH_PG_PORT:-55434}"
+pg_roles
+
+url() { echo "postgresql:///$1?host=$BENCH_DIR/pg&port=$PGPORT&user=$2"; }
+
+# One database per benchmark, so that the API run does not page through a million rows left
+# by the bulk load (and the load reports its own table alone).
+KEY="$BENCH_DIR/migrate-pseudonym.key"
+pseudonym_key "$KEY"
+for db in bench_api bench_bulk; do
+  pg_create_database "$db"
+  log "migrating $db"
+  REGISTRY_DB_URL="$(url "$db" registry_app)" REGISTRY_DB_OWNER_URL="$(url "$db" registry_owner)" \
+    REGISTRY_DB_SCHEMA_DIR="$REPO_DIR/schema" REGISTRY_PSEUDONYM_KEY_FILE="$KEY" \
+    "$BUILD_DIR/registry" migrate >/dev/null
+done
+
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL $(pg_bindir | grep -o '[0-9]*' | tail -n 1) with fsync=off"
+echo
+
+log "bench_validator"
+# shellcheck disable=SC2086
+"$BUILD_DIR/bench/bench_validator" ${BENCH_VALIDATOR_ARGS:-}
+echo
+
+log "bench_api"
+# shellcheck disable=SC2086
+TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_api" --db-url "$(url bench_api registry_app)" \
+  --owner-url "$(url bench_api registry_owner)" ${BENCH_API_ARGS:-}
+echo
+
+log "bench_bulk_load ($BENCH_EXAMS exams)"
+# shellcheck disable=SC2086
+"$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url bench_bulk registry_owner)" --count "$BENCH_EXAMS" \
+  ${BENCH_BULK_ARGS:-}
