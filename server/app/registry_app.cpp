@@ -104,6 +104,7 @@ int RegistryApp::serve(const CommandLine& cl, const Config& config) {
 
 int RegistryApp::migrate(const CommandLine& cl, const Config& config) {
     cl.allowOnly({"status"});
+    if (cl.words.size() > 1) throw UsageError("migrate takes no arguments");
     db::Migrator migrator(ownerUrl(config), schemaDir(config));
     if (cl.flag("status")) {
         const auto pending = migrator.pending();

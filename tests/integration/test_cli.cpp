@@ -32,6 +32,8 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_64_naming_the_cause) {
     BOOST_TEST(unknown.err.find("unknown command 'frobnicate'") != std::string::npos);
     auto noCommand = runRegistry({});
     BOOST_TEST(noCommand.exitCode == 64);
+    auto extra = runRegistry({"migrate", "now"});
+    BOOST_TEST(extra.exitCode == 64);
     auto badOption = runRegistry({"migrate", "--bogus", "1"});
     BOOST_TEST(badOption.exitCode == 64);
     BOOST_TEST(badOption.err.find("--bogus") != std::string::npos);

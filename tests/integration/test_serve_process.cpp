@@ -4,6 +4,7 @@
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <csignal>
 #include <future>
+#include <sstream>
 #include <thread>
 
 using registry::test::TestDatabase;
@@ -48,7 +50,8 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
                               {"REGISTRY_PSEUDONYM_KEY_FILE", registry::test::writeTestKeyFile()},
                               {"REGISTRY_HTTP_PORT", std::to_string(port)},
                               {"REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000"},
-                              {"REGISTRY_AUDIT_ANCHOR_INTERVAL_SECONDS", "1"}};
+                              {"REGISTRY_AUDIT_ANCHOR_INTERVAL_SECONDS", "1"},
+                              {"REGISTRY_LOG_FORMAT", "json"}};
     Poco::Pipe errPipe;
     auto handle = Poco::Process::launch(std::getenv("REGISTRY_BINARY"), {"serve"}, ".", nullptr, nullptr, &errPipe, env);
     Poco::PipeInputStream errStream(errPipe);
@@ -92,6 +95,20 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
     // The audit chain's head is anchored in the log, at start and then every interval.
     BOOST_TEST(text.find("audit anchor seq=0 hash=" + std::string(64, '0')) != std::string::npos);
     BOOST_TEST(text.find("audit anchor seq=1 hash=") != std::string::npos);  // after the failed login
+    // log.format = json: one object per line, for log shippers.
+    std::istringstream lines(text);
+    std::string line;
+    int parsed = 0;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        auto entry = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
+        BOOST_TEST(entry->has("time"));
+        BOOST_TEST(entry->has("level"));
+        BOOST_TEST(entry->has("logger"));
+        BOOST_TEST(entry->has("message"));
+        ++parsed;
+    }
+    BOOST_TEST(parsed >= 5);
     // Access lines carry method, path, status, duration and request id, never bodies.
     BOOST_TEST(text.find("POST /api/v1/sessions 401") != std::string::npos);
     BOOST_TEST(text.find("not a password") == std::string::npos);
