@@ -57,12 +57,7 @@ BOOST_AUTO_TEST_CASE(broken_connections_are_discarded_and_replaced) {
         pqxx::nontransaction tx(*lease);
         tx.exec("SELECT 1");
     }
-    {
-        pqxx::connection admin(db.adminUrl());
-        pqxx::nontransaction tx(admin);
-        tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = 'registry_app'",
-                       db.name());
-    }
+    db.terminateConnections("registry_app");
     {
         auto lease = pool.acquire();
         BOOST_CHECK_THROW(
@@ -88,12 +83,7 @@ BOOST_AUTO_TEST_CASE(idle_connections_cut_by_the_server_are_replaced_without_fai
         pqxx::nontransaction tx(*lease);
         tx.exec("SELECT 1");
     }
-    {
-        pqxx::connection admin(db.adminUrl());
-        pqxx::nontransaction tx(admin);
-        tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = 'registry_app'",
-                       db.name());
-    }
+    db.terminateConnections("registry_app");
     auto lease = pool.acquire();
     pqxx::nontransaction tx(*lease);
     BOOST_TEST(tx.exec("SELECT 1")[0][0].as<int>() == 1);

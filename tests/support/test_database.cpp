@@ -5,7 +5,9 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <mutex>
 #include <stdexcept>
 
@@ -82,11 +84,28 @@ long long TestDatabase::scalar(const std::string& sql) const {
     return tx.exec(sql)[0][0].as<long long>();
 }
 
-void TestDatabase::takeOffline() {
+void TestDatabase::terminateConnections(const std::string& user) const {
     pqxx::connection admin(url("postgres", "postgres"));
     pqxx::nontransaction tx(admin);
-    tx.exec("ALTER DATABASE " + name_ + " WITH ALLOW_CONNECTIONS false");
-    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name_);
+    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND ($2 = '' OR usename = $2)",
+                   name_, user);
+    // Termination is asynchronous; wait until the backends are really gone.
+    for (int i = 0; i < 500; ++i) {
+        auto left = tx.exec_params(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND ($2 = '' OR usename = $2) AND pid <> pg_backend_pid()",
+            name_, user);
+        if (left[0][0].as<int>() == 0) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+void TestDatabase::takeOffline() {
+    {
+        pqxx::connection admin(url("postgres", "postgres"));
+        pqxx::nontransaction tx(admin);
+        tx.exec("ALTER DATABASE " + name_ + " WITH ALLOW_CONNECTIONS false");
+    }
+    terminateConnections();
 }
 
 void TestDatabase::bringOnline() {

@@ -24,6 +24,9 @@ public:
     // The first column of the first row of a query run as the owner, as an integer.
     long long scalar(const std::string& sql) const;
 
+    // Ends every open connection of `user` to this database, as a database restart would.
+    void terminateConnections(const std::string& user = "") const;
+
     // Makes the database refuse new connections and ends the open ones, as if it were down.
     void takeOffline();
     void bringOnline();
