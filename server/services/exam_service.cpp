@@ -242,7 +242,11 @@ db::ExamScope ExamService::scopeOf(const Principal& user) {
 ExamView ExamService::view(const db::ExamRow& row) {
     ExamView v;
     v.row = row;
-    v.fields = parseObject(row.fieldsJson);
+    const auto stored = parseObject(row.fieldsJson);
+    v.fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& field : forms_.get(row.formVersion)->fields()) {
+        if (stored->has(field.code)) v.fields->set(field.code, stored->get(field.code));
+    }
     v.derived = core::derive(*v.fields);
     return v;
 }

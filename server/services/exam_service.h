@@ -72,7 +72,8 @@ public:
     // the caller's scope) otherwise.
     db::ExamRow requireInScope(pqxx::transaction_base& tx, const core::Caller& caller, const std::string& id,
                                const std::string& action, bool forUpdate);
-    static ExamView view(const db::ExamRow& row);
+    // The record as shown: fields in the order of its form definition (storage does not keep it).
+    ExamView view(const db::ExamRow& row);
 
 private:
     db::ConnectionPool& pool_;
