@@ -60,6 +60,13 @@ void Policy::require(const Principal& user, const std::string& action) {
     }
 }
 
+void Policy::requireAuthor(const Principal& user, const std::string& authorId, const std::string& action) {
+    require(user, action);
+    if (user.userId.empty() || user.userId != authorId) {
+        throw Error(ErrorKind::Forbidden, "Only the author of a draft may perform " + action + ".");
+    }
+}
+
 std::optional<std::string> Policy::regionScope(const Principal& user) {
     // LOEF, researchers and admins work nationally; the others are bound to their region when
     // they have one (an empty region means national).

@@ -20,6 +20,9 @@ public:
     static bool allows(const std::string& role, const std::string& action);
     // Throws registry::Error(Forbidden) when not allowed.
     static void require(const Principal& user, const std::string& action);
+    // Actions on a draft belong to its author alone (exam.update, exam.submit, exam.delete);
+    // throws registry::Error(Forbidden) for anyone else.
+    static void requireAuthor(const Principal& user, const std::string& authorId, const std::string& action);
     // The regions whose records the user may touch for this action: nullopt = every region.
     // Applied inside SQL; a record outside it answers 404.
     static std::optional<std::string> regionScope(const Principal& user);

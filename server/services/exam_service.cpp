@@ -359,9 +359,7 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
         // Scope first: a record outside it is 404 whatever the body holds.
         auto row = requireInScope(tx, caller, id, "exam.update", true);
         const auto input = readBody(body, "fields", true);
-        if (row.authorId != caller.user.userId) {
-            throw Error(ErrorKind::Forbidden, "Only the author of a draft may change it.");
-        }
+        core::Policy::requireAuthor(caller.user, row.authorId, "exam.update");
         if (row.status != "draft") {
             throw Error(ErrorKind::Conflict, "This record is " + row.status + "; change it through an amendment.");
         }
@@ -388,7 +386,7 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
 ExamView ExamService::submit(const core::Caller& caller, const std::string& id, std::optional<int> ifMatch) {
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.submit", true);
-        if (row.authorId != caller.user.userId) throw Error(ErrorKind::Forbidden, "Only the author may submit a draft.");
+        core::Policy::requireAuthor(caller.user, row.authorId, "exam.submit");
         if (row.status != "draft") throw Error(ErrorKind::Conflict, "This record is already " + row.status + ".");
         checkIfMatch(row, ifMatch, false);
         auto def = forms_.get(row.formVersion);
@@ -461,7 +459,7 @@ ExamView ExamService::setLocked(const core::Caller& caller, const std::string& i
 void ExamService::removeDraft(const core::Caller& caller, const std::string& id) {
     db::inTransaction(pool_, [&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.delete", true);
-        if (row.authorId != caller.user.userId) throw Error(ErrorKind::Forbidden, "Only the author may delete a draft.");
+        core::Policy::requireAuthor(caller.user, row.authorId, "exam.delete");
         if (row.status != "draft") {
             throw Error(ErrorKind::Conflict, "Submitted records are never deleted through the API.");
         }

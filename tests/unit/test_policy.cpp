@@ -28,6 +28,17 @@ BOOST_AUTO_TEST_CASE(require_throws_forbidden) {
     BOOST_CHECK_NO_THROW(Policy::require(p, "outcome.record"));
 }
 
+BOOST_AUTO_TEST_CASE(draft_actions_belong_to_the_author) {
+    Principal author{"u1", "a", "A", "forensic_doctor", "oost_brabant", "", ""};
+    Principal colleague{"u2", "c", "C", "forensic_doctor", "oost_brabant", "", ""};
+    Principal loef{"u3", "l", "L", "loef", "", "", ""};
+    BOOST_CHECK_NO_THROW(Policy::requireAuthor(author, "u1", "exam.update"));
+    BOOST_CHECK_THROW(Policy::requireAuthor(colleague, "u1", "exam.update"), registry::Error);
+    BOOST_CHECK_THROW(Policy::requireAuthor(loef, "u3", "exam.update"), registry::Error);  // role lacks the action
+    Principal nobody{"", "x", "X", "forensic_doctor", "", "", ""};
+    BOOST_CHECK_THROW(Policy::requireAuthor(nobody, "", "exam.submit"), registry::Error);
+}
+
 BOOST_AUTO_TEST_CASE(region_scope_binds_regional_roles_only) {
     Principal doctor{"1", "d", "D", "forensic_doctor", "oost_brabant", "", ""};
     BOOST_TEST(*Policy::regionScope(doctor) == "oost_brabant");
