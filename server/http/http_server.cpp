@@ -5,6 +5,7 @@
 #include "server/http/problem.h"
 
 #include <Poco/Logger.h>
+#include <Poco/NumberFormatter.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -89,7 +90,7 @@ public:
         auto& access = Poco::Logger::get("registry.access");
         if (access.information()) {
             access.information(in.getMethod() + " " + request.path + " " + std::to_string(response.status) + " " +
-                               std::to_string(static_cast<long long>(seconds * 1000000) / 1000.0) + "ms id=" +
+                               Poco::NumberFormatter::format(seconds * 1000.0, 3) + "ms id=" +
                                request.requestId + (request.user ? " user=" + request.user->userId : ""));
         }
     }

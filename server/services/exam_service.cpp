@@ -15,6 +15,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <regex>
+#include <set>
 
 namespace registry::services {
 namespace {
@@ -51,7 +52,9 @@ struct ExamBody {
     Poco::JSON::Object::Ptr fields;
 };
 
-ExamBody readBody(const Poco::JSON::Object& body, const char* fieldsMember, bool requireFields) {
+// `alsoAllowed`: other members the caller reads itself (an amendment's reason).
+ExamBody readBody(const Poco::JSON::Object& body, const char* fieldsMember, bool requireFields,
+                  const std::set<std::string>& alsoAllowed = {}) {
     std::vector<FieldError> errors;
     ExamBody out;
     for (const auto& name : body.getNames()) {
@@ -70,7 +73,7 @@ ExamBody readBody(const Poco::JSON::Object& body, const char* fieldsMember, bool
             }
         } else if (name == "derived") {
             errors.push_back({"derived", "rule", "derived values are computed by the registry and cannot be sent"});
-        } else if (name != "reason") {
+        } else if (!alsoAllowed.count(name)) {
             errors.push_back({name, "unknown_field", name + " is not a recognised member"});
         }
     }
@@ -408,7 +411,7 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
                             std::optional<int> ifMatch) {
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.amend", true);
-        const auto input = readBody(body, "changes", true);
+        const auto input = readBody(body, "changes", true, {"reason"});
         if (!body.has("reason") || body.get("reason").isEmpty()) {
             throw validationError({{"reason", "required", "an amendment needs a reason"}});
         }

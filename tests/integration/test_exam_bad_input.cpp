@@ -93,6 +93,8 @@ BOOST_AUTO_TEST_CASE(strings_codes_and_fields_outside_the_form) {
     BOOST_TEST(errorCode(unknown, "shoe_size") == "unknown_field");
     auto derived = rejected("/api/v1/exams", R"({"fields": {}, "derived": {"within_48h": true}})", 422);
     BOOST_TEST(errorCode(derived, "derived") == "rule");
+    auto reason = rejected("/api/v1/exams", R"({"fields": {}, "reason": "why not"})", 422);
+    BOOST_TEST(errorCode(reason, "reason") == "unknown_field");
     auto police = rejected("/api/v1/exams", examBody("oost_brabant", "\"arrest\": true"), 422);
     BOOST_TEST(errorCode(police, "arrest") == "forbidden_field");
     // Several problems are all reported at once.
