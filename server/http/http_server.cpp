@@ -63,6 +63,13 @@ void readBody(Poco::Net::HTTPServerRequest& in, std::size_t limit, std::string& 
 
 bool isLoopback(const Poco::Net::SocketAddress& address) { return address.host().isLoopback(); }
 
+// A decoded path may hold anything a client sent (%0A included): keep log lines one line each.
+std::string loggable(const std::string& path) {
+    std::string out;
+    for (char c : path.substr(0, 200)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+    return path.size() > 200 ? out + "..." : out;
+}
+
 class Dispatcher : public Poco::Net::HTTPRequestHandler {
 public:
     Dispatcher(const ServerSettings& settings, const RouteTable& routes, Metrics& metrics)
@@ -89,7 +96,7 @@ public:
         metrics_.observe(route, in.getMethod(), response.status, seconds);
         auto& access = Poco::Logger::get("registry.access");
         if (access.information()) {
-            access.information(in.getMethod() + " " + request.path + " " + std::to_string(response.status) + " " +
+            access.information(loggable(in.getMethod()) + " " + loggable(request.path) + " " + std::to_string(response.status) + " " +
                                Poco::NumberFormatter::format(seconds * 1000.0, 3) + "ms id=" +
                                request.requestId + (request.user ? " user=" + request.user->userId : ""));
         }
