@@ -74,9 +74,13 @@ int SessionRepository::recentFailures(pqxx::transaction_base& tx, const std::str
     return row[0].as<int>();
 }
 
-static const Query kRecordFailure{"login_record_failure", "INSERT INTO login_failures (username) VALUES ($1)"};
-void SessionRepository::recordFailure(pqxx::transaction_base& tx, const std::string& username) {
-    exec(tx, kRecordFailure, username);
+// Failures outside the window no longer count; dropping them keeps the table as small as the
+// window, even when someone tries many different names.
+static const Query kRecordFailure{"login_record_failure", R"SQL(
+WITH expired AS (DELETE FROM login_failures WHERE failed_at < now() - make_interval(mins => $2))
+INSERT INTO login_failures (username) VALUES ($1))SQL"};
+void SessionRepository::recordFailure(pqxx::transaction_base& tx, const std::string& username, int windowMinutes) {
+    exec(tx, kRecordFailure, username, windowMinutes);
 }
 
 static const Query kClearFailures{"login_clear_failures", "DELETE FROM login_failures WHERE username = $1"};

@@ -27,7 +27,7 @@ public:
 
     static int recentFailures(pqxx::transaction_base& tx, const std::string& username, int windowMinutes,
                               int& retryAfterSeconds);
-    static void recordFailure(pqxx::transaction_base& tx, const std::string& username);
+    static void recordFailure(pqxx::transaction_base& tx, const std::string& username, int windowMinutes);
     static void clearFailures(pqxx::transaction_base& tx, const std::string& username);
 };
 

@@ -45,7 +45,7 @@ LoginResult AuthService::login(const std::string& username, const std::string& p
             ok = false;
         }
         if (!ok) {
-            db::SessionRepository::recordFailure(tx, username);
+            db::SessionRepository::recordFailure(tx, username, settings_.lockoutWindowMinutes);
             if (user) {
                 actor.user.userId = user->id;
                 actor.user.role = user->role;

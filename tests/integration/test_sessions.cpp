@@ -126,6 +126,10 @@ BOOST_AUTO_TEST_CASE(five_failures_lock_the_name_until_the_window_passes) {
     // Fifteen minutes later the lock has lapsed.
     server.db().execute("UPDATE login_failures SET failed_at = failed_at - interval '16 minutes'");
     BOOST_TEST(client.send("POST", "/api/v1/sessions", credentials(account.username, account.password)).status == 201);
+    // Failures outside the window are dropped by the next failure, whoever it is for.
+    server.db().execute("INSERT INTO login_failures (username, failed_at) VALUES ('ghost', now() - interval '1 hour')");
+    BOOST_TEST(client.send("POST", "/api/v1/sessions", credentials("someone.else", "wrong password!!")).status == 401);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM login_failures") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(oversized_login_body_is_413) {
