@@ -107,7 +107,6 @@ private:
         request.raw = &in;
         request.method = in.getMethod();
         request.clientAddress = in.clientAddress().host().toString();
-        request.secure = !settings_.tlsCertificate.empty();
         request.contentType = in.getContentType();
         Poco::URI uri;
         try {

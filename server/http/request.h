@@ -25,7 +25,6 @@ struct Request {
     std::string requestId;
     std::string clientAddress;
     const Poco::Net::HTTPServerRequest* raw = nullptr;
-    bool secure = false;
     // Set by the authentication step for routes that require a session.
     std::optional<Principal> user;
 
