@@ -2,6 +2,7 @@
 
 #include <Poco/File.h>
 #include <Poco/Net/IPAddress.h>
+#include <Poco/StringTokenizer.h>
 
 namespace registry::app {
 
@@ -18,6 +19,15 @@ http::ServerSettings serverSettings(const Config& config) {
     s.maxBodyBytes = static_cast<std::size_t>(config.getInt("http.max_body_bytes", 1024, 1LL << 30));
     s.keepAliveSeconds = static_cast<int>(config.getInt("http.keep_alive_seconds", 1, 3600));
     s.metricsLoopbackOnly = config.getBool("http.metrics_loopback_only");
+    Poco::StringTokenizer proxies(config.getString("http.trusted_proxies"), ",",
+                                  Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& proxy : proxies) {
+        Poco::Net::IPAddress address;
+        if (!Poco::Net::IPAddress::tryParse(proxy, address)) {
+            throw ConfigError("http.trusted_proxies", "'" + proxy + "' is not an IP address");
+        }
+        s.trustedProxies.push_back(address.toString());
+    }
     s.tlsCertificate = config.getString("tls.certificate");
     s.tlsPrivateKey = config.getString("tls.private_key");
     if (s.tlsCertificate.empty() != s.tlsPrivateKey.empty()) {

@@ -15,6 +15,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -63,6 +64,28 @@ void readBody(Poco::Net::HTTPServerRequest& in, std::size_t limit, std::string& 
 
 bool isLoopback(const Poco::Net::SocketAddress& address) { return address.host().isLoopback(); }
 
+bool isTrusted(const std::vector<std::string>& proxies, const std::string& address) {
+    return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+}
+
+// The client as the audit log should name it: the peer, or, when the peer is a trusted proxy,
+// the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+std::string clientAddressOf(const Poco::Net::HTTPServerRequest& in, const std::vector<std::string>& proxies) {
+    std::string address = in.clientAddress().host().toString();
+    if (!isTrusted(proxies, address) || !in.has("X-Forwarded-For")) return address;
+    std::vector<std::string> hops;
+    Poco::StringTokenizer entries(in.get("X-Forwarded-For"), ",",
+                                  Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& entry : entries) hops.push_back(entry);
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+        Poco::Net::IPAddress hop;
+        if (!Poco::Net::IPAddress::tryParse(*it, hop)) return address;  // malformed: trust nothing in it
+        address = hop.toString();
+        if (!isTrusted(proxies, address)) return address;
+    }
+    return address;
+}
+
 // A decoded path may hold anything a client sent (%0A included): keep log lines one line each.
 std::string loggable(const std::string& path) {
     std::string out;
@@ -106,7 +129,7 @@ private:
     Response dispatch(Poco::Net::HTTPServerRequest& in, Request& request, std::string& route) {
         request.raw = &in;
         request.method = in.getMethod();
-        request.clientAddress = in.clientAddress().host().toString();
+        request.clientAddress = clientAddressOf(in, settings_.trustedProxies);
         request.contentType = in.getContentType();
         Poco::URI uri;
         try {

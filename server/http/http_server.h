@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace registry::http {
 
@@ -23,6 +24,7 @@ struct ServerSettings {
     std::size_t maxBodyBytes = 1 << 20;
     int keepAliveSeconds = 15;
     bool metricsLoopbackOnly = true;
+    std::vector<std::string> trustedProxies;  // peers whose X-Forwarded-For is believed
     std::string tlsCertificate;  // both set: HTTPS
     std::string tlsPrivateKey;
 };

@@ -81,6 +81,22 @@ BOOST_AUTO_TEST_CASE(login_success_and_failure_are_recorded_with_every_element) 
                    .as<int>() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(client_address_comes_from_a_trusted_proxy_only) {
+    auto loginWith = [](TestServer& server, const std::string& forwardedFor) {
+        auto account = server.createUser("researcher");
+        server.client().request("POST", "/api/v1/sessions",
+                                R"({"username":")" + account.username + R"(","password":")" + account.password + R"("})",
+                                {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwardedFor}});
+        return events(server, "login").back().clientAddress;
+    };
+    TestServer direct;
+    BOOST_TEST(loginWith(direct, "203.0.113.9") == "127.0.0.1");  // not a trusted proxy: header ignored
+    TestServer proxied(std::map<std::string, std::string>{{"http.trusted_proxies", "127.0.0.1"}});
+    BOOST_TEST(loginWith(proxied, "203.0.113.9") == "203.0.113.9");
+    BOOST_TEST(loginWith(proxied, "198.51.100.7, 203.0.113.9") == "203.0.113.9");  // the nearest hop counts
+    BOOST_TEST(loginWith(proxied, "not-an-address") == "127.0.0.1");
+}
+
 BOOST_AUTO_TEST_CASE(refused_access_and_logout_and_user_changes_are_recorded) {
     TestServer server;
     auto police = server.login("police", "oost_nederland");

@@ -83,6 +83,9 @@ BOOST_AUTO_TEST_CASE(invalid_values_name_their_key) {
     config.set("http.metrics_loopback_only", "perhaps");
     BOOST_TEST(keyOf([&] { registry::app::serverSettings(config); }) == "http.metrics_loopback_only");
     config = Config::fromDefaults();
+    config.set("http.trusted_proxies", "10.0.0.1, proxy.example");
+    BOOST_TEST(keyOf([&] { registry::app::serverSettings(config); }) == "http.trusted_proxies");
+    config = Config::fromDefaults();
     config.set("tls.certificate", "/etc/hostname");
     BOOST_TEST(keyOf([&] { registry::app::serverSettings(config); }) == "tls.private_key");
 }
