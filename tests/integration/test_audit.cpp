@@ -9,6 +9,9 @@
 #include <Poco/JSON/Array.h>
 #include <pqxx/pqxx>
 
+#include <atomic>
+#include <thread>
+
 using registry::test::runRegistry;
 using registry::test::TestServer;
 using registry::test::writePropertiesFile;
@@ -217,6 +220,29 @@ BOOST_AUTO_TEST_CASE(verify_accepts_an_intact_chain_and_names_a_tampered_event) 
     BOOST_TEST(tampered.exitCode == 65);
     BOOST_TEST(tampered.err.find(victimId) != std::string::npos);
     BOOST_TEST(tampered.err.find("altered") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writers_keep_one_unbroken_chain) {
+    TestServer server;
+    auto doctor = server.login("forensic_doctor", "oost_brabant");
+    const long long before = server.db().scalar("SELECT count(*) FROM audit_events");
+    constexpr int kThreads = 8, kEach = 15;
+    std::vector<std::thread> threads;
+    std::atomic<int> created{0};
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&] {
+            auto client = server.client();
+            for (int i = 0; i < kEach; ++i) {
+                if (client.send("POST", "/api/v1/exams", R"({"fields": {"sex": "female"}})", doctor.token).status == 201) ++created;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    BOOST_TEST(created.load() == kThreads * kEach);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events") == before + kThreads * kEach);
+    auto r = runRegistry({"--config", configFor(server), "audit", "verify"});
+    BOOST_TEST(r.exitCode == 0);
+    BOOST_TEST(r.out.find(std::to_string(before + kThreads * kEach) + " events checked") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(verify_detects_a_removed_event) {
