@@ -1,17 +1,13 @@
 #include "server/core/json_merge.h"
 
-#include <Poco/JSON/Stringifier.h>
+#include "server/core/json_writer.h"
+
 
 #include <set>
-#include <sstream>
 
 namespace registry::core {
 
-std::string jsonText(const Poco::Dynamic::Var& value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(value, out);
-    return out.str();
-}
+std::string jsonText(const Poco::Dynamic::Var& value) { return writeJson(value); }
 
 Poco::JSON::Object::Ptr applyMergePatch(const Poco::JSON::Object& target, const Poco::JSON::Object& patch) {
     Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -1,8 +1,6 @@
 #include "server/http/request.h"
 
-#include <Poco/JSON/Stringifier.h>
-
-#include <sstream>
+#include "server/core/json_writer.h"
 
 namespace registry::http {
 
@@ -20,11 +18,7 @@ std::optional<std::string> Request::queryParam(const std::string& name) const {
 
 const std::string& Request::pathParam(const std::string& name) const { return pathParams.at(name); }
 
-std::string toJson(const Poco::JSON::Object::Ptr& object) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(object, out);
-    return out.str();
-}
+std::string toJson(const Poco::JSON::Object::Ptr& object) { return core::writeJson(object); }
 
 Response Response::json(int status, const Poco::JSON::Object::Ptr& object) {
     return text(status, "application/json; charset=utf-8", toJson(object));

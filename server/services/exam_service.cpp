@@ -32,13 +32,10 @@ bool isUuid(const std::string& s) {
     return std::regex_match(s, uuid);
 }
 
+// Stored fields (jsonb keeps no key order; view() restores the form's order).
 Poco::JSON::Object::Ptr parseObject(const std::string& text) {
     Poco::JSON::Parser parser;
-    parser.setAllowComments(false);
-    auto object = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-    Poco::JSON::Object::Ptr ordered = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& name : object->getNames()) ordered->set(name, object->get(name));
-    return ordered;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
 Error validationError(std::vector<FieldError> errors) {

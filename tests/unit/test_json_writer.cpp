@@ -1,0 +1,56 @@
+#include <boost/test/unit_test.hpp>
+
+#include "server/core/json_writer.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+using registry::core::writeJson;
+
+BOOST_AUTO_TEST_SUITE(json_writer)
+
+BOOST_AUTO_TEST_CASE(scalars) {
+    BOOST_TEST(writeJson(Poco::Dynamic::Var()) == "null");
+    BOOST_TEST(writeJson(true) == "true");
+    BOOST_TEST(writeJson(42) == "42");
+    BOOST_TEST(writeJson(Poco::Int64(-9223372036854775807LL)) == "-9223372036854775807");
+    BOOST_TEST(writeJson(Poco::UInt64(18446744073709551615ULL)) == "18446744073709551615");
+    BOOST_TEST(writeJson(10.8) == "10.8");
+    BOOST_TEST(writeJson(0.1 + 0.2) == "0.30000000000000004");  // round-trips exactly
+    BOOST_TEST(writeJson(std::nan("")) == "null");
+    BOOST_TEST(writeJson(std::string("oost_brabant")) == "\"oost_brabant\"");
+}
+
+BOOST_AUTO_TEST_CASE(strings_are_escaped) {
+    const std::string hostile = "a\"b\\c\n\t\x01\x7f</script> é";
+    const std::string text = writeJson(hostile);
+    BOOST_TEST(text == "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f</script> é\"");
+    Poco::JSON::Parser parser;
+    BOOST_TEST(parser.parse("[" + text + "]").extract<Poco::JSON::Array::Ptr>()->getElement<std::string>(0) == hostile);
+}
+
+BOOST_AUTO_TEST_CASE(objects_keep_their_key_order_and_nest) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("zeta", 1);
+    o->set("alpha", "x");
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
+    a->add(1);
+    a->add(Poco::Dynamic::Var());
+    Poco::JSON::Object::Ptr inner = new Poco::JSON::Object;
+    inner->set("k", false);
+    a->add(inner);
+    o->set("list", a);
+    BOOST_TEST(writeJson(o) == R"({"zeta":1,"alpha":"x","list":[1,null,{"k":false}]})");
+}
+
+BOOST_AUTO_TEST_CASE(parsed_documents_round_trip) {
+    const std::string text = R"({"a":[1,2.5,"three",true,null,{"b":{"c":[]}}],"d":"\u00e9\n"})";
+    Poco::JSON::Parser parser;
+    auto parsed = parser.parse(text);
+    parser.reset();
+    auto again = parser.parse(writeJson(parsed));
+    BOOST_TEST(writeJson(again) == writeJson(parsed));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
