@@ -130,8 +130,10 @@ public:
                 }
             }
             refs[code] = change;
+            // Only a reference the request leaves alone stands in as "present"; anything the
+            // request sent (a wrong type included) is validated as sent.
             const std::string& stored = std::string(code) == kVictimReference ? storedVictim : storedPolice;
-            if (change.kind == ReferenceChange::Kind::Keep && !stored.empty()) document->set(code, kStoredReference);
+            if (!patch.has(code) && !stored.empty()) document->set(code, kStoredReference);
         }
         // A doctor records exams for their own region; a national doctor must say which.
         std::vector<FieldError> errors;

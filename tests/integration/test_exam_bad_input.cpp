@@ -131,6 +131,9 @@ BOOST_AUTO_TEST_CASE(amendment_without_reason_someone_elses_draft_and_stale_etag
     BOOST_TEST(errorCode(blankReason, "reason") == "required");
     rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "fix"})", 412,
              {{"If-Match", "\"9\""}});
+    auto wrongTypeReference = rejected("/api/v1/exams/" + id + "/amendments",
+                                       R"({"changes": {"police_reference": 912}, "reason": "fix"})", 422);
+    BOOST_TEST(errorCode(wrongTypeReference, "police_reference") == "type");
     auto invalidChange = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": null}, "reason": "fix"})", 422);
     BOOST_TEST(errorCode(invalidChange, "sex") == "required");
 
