@@ -9,6 +9,8 @@
 #include "server/db/transaction.h"
 #include "server/db/user_repository.h"
 
+#include <Poco/String.h>
+
 namespace registry::services {
 namespace {
 
@@ -18,7 +20,9 @@ const char* const kLoginFailed = "The username or password is incorrect.";
 
 AuthService::AuthService(db::ConnectionPool& pool, AuthSettings settings) : pool_(pool), settings_(settings) {}
 
-LoginResult AuthService::login(const std::string& username, const std::string& password, const core::Caller& caller) {
+LoginResult AuthService::login(const std::string& typedName, const std::string& password, const core::Caller& caller) {
+    // Usernames are lower case; "Demo.Admin" typed at night on a hospital laptop means demo.admin.
+    const std::string username = Poco::toLower(Poco::trim(typedName));
     // Outcomes are decided inside the transaction, but an error is thrown only after commit so
     // that the failure record and its audit event are kept.
     enum class Outcome { Success, Failed, Locked } outcome = Outcome::Failed;

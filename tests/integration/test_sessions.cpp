@@ -35,6 +35,16 @@ BOOST_AUTO_TEST_CASE(login_gives_a_token_that_identifies_the_user) {
     BOOST_TEST(tx.exec_params("SELECT count(*) FROM sessions WHERE token_hash = $1", token)[0][0].as<int>() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(usernames_are_matched_case_insensitively) {
+    TestServer server;
+    auto account = server.createUser("loef");
+    std::string shouted = account.username;
+    for (auto& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto r = server.client().send("POST", "/api/v1/sessions", credentials(" " + shouted + " ", account.password));
+    BOOST_TEST(r.status == 201);
+    BOOST_TEST(r.json()->getObject("user")->getValue<std::string>("username") == account.username);
+}
+
 BOOST_AUTO_TEST_CASE(every_login_failure_is_the_same_401) {
     TestServer server;
     auto account = server.createUser("police", "oost_nederland");
