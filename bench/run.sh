@@ -15,14 +15,9 @@ BENCH_EXAMS="${BENCH_EXAMS:-1000000}"
 install_packages
 build_project Release
 
-BENCH_DIR="$(mktemp -d /tmp/registry-bench.XXXXXX)"
-chmod 755 "$BENCH_DIR"
-cleanup() { pg_stop "$BENCH_DIR/pg"; rm -rf "$BENCH_DIR"; }
-trap cleanup EXIT
-
 # Durability is irrelevant for a throwaway cluster (the figures say so).
-PG_FSYNC=off pg_start "$BENCH_DIR/pg" "${BENCH_PG_PORT:-55434}"
-pg_roles
+throwaway_cluster registry-bench "${BENCH_PG_PORT:-55434}"
+BENCH_DIR="$THROWAWAY_DIR"
 
 url() { echo "postgresql:///$1?host=$BENCH_DIR/pg&port=$PGPORT&user=$2"; }
 

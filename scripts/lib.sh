@@ -109,3 +109,14 @@ pseudonym_key() {
   fi
   chmod 600 "$file"
 }
+
+# throwaway_cluster PREFIX PORT: a private cluster in a fresh temporary directory, durability off
+# (nothing in it needs to survive), removed again when the calling script exits. Sets
+# THROWAWAY_DIR.
+throwaway_cluster() {
+  THROWAWAY_DIR="$(mktemp -d "/tmp/$1.XXXXXX")"
+  chmod 755 "$THROWAWAY_DIR"
+  trap 'pg_stop "$THROWAWAY_DIR/pg"; rm -rf "$THROWAWAY_DIR"' EXIT
+  PG_FSYNC=off pg_start "$THROWAWAY_DIR/pg" "$2"
+  pg_roles
+}
