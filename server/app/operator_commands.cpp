@@ -3,6 +3,7 @@
 #include "server/app/settings.h"
 #include "server/core/errors.h"
 #include "server/db/audit_repository.h"
+#include "server/services/exam_service.h"
 #include "server/services/user_service.h"
 
 #include <pqxx/pqxx>
@@ -100,6 +101,22 @@ int runUserCommand(const CommandLine& cl, const Config& config) {
         return e.kind() == ErrorKind::ServiceUnavailable ? 69 : 65;
     }
     throw UsageError("unknown user subcommand '" + sub + "'");
+}
+
+int runExamCommand(const CommandLine& cl, const Config& config) {
+    if (cl.words.size() != 3 || cl.words[1] != "erase") throw UsageError("exam erase EXAM_ID --reason TEXT");
+    cl.allowOnly({"reason"});
+    db::ConnectionPool pool(poolSettings(config, "db.url"));
+    services::FormCatalog forms(pool);
+    services::ExamService exams(pool, forms, loadPseudonymiser(config));
+    try {
+        const int versions = exams.erase(operatorCaller(), cl.words[2], cl.requiredOption("reason"));
+        std::cout << "erased exam " << cl.words[2] << " (" << versions << " version(s)); the audit log keeps the event\n";
+        return 0;
+    } catch (const Error& e) {
+        printErrors(e);
+        return e.kind() == ErrorKind::ServiceUnavailable ? 69 : 65;
+    }
 }
 
 int runAuditCommand(const CommandLine& cl, const Config& config) {

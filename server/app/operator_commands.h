@@ -9,5 +9,7 @@ namespace registry::app {
 // commands, run through the same services (and audit log) as the API.
 int runUserCommand(const CommandLine& cl, const Config& config);
 int runAuditCommand(const CommandLine& cl, const Config& config);
+// `registry exam erase ID --reason TEXT`: the audited erasure procedure.
+int runExamCommand(const CommandLine& cl, const Config& config);
 
 }  // namespace registry::app

@@ -34,6 +34,9 @@ std::string usageText() {
            "                        set a new password (ends the user's sessions)\n"
            "  user list             list users\n"
            "  audit verify          walk the audit hash chain; names the first broken event\n"
+           "  exam erase ID --reason TEXT\n"
+           "                        erase a record and all its versions (AVG request, consent\n"
+           "                        withdrawn); audited, without clinical content\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
@@ -79,6 +82,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "migrate") return migrate(cl, config);
     if (command == "user") return runUserCommand(cl, config);
     if (command == "audit") return runAuditCommand(cl, config);
+    if (command == "exam") return runExamCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }

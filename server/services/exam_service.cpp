@@ -470,6 +470,28 @@ void ExamService::removeDraft(const core::Caller& caller, const std::string& id)
     });
 }
 
+int ExamService::erase(const core::Caller& caller, const std::string& id, const std::string& reason) {
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+        throw validationError({{"reason", "required", "an erasure needs a reason (e.g. the request's reference)"}});
+    }
+    if (reason.size() > 500) throw validationError({{"reason", "length", "reason must be at most 500 bytes"}});
+    if (!isUuid(id)) throw Error(ErrorKind::NotFound, "No such exam.");
+    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+        db::ExamScope everything;
+        everything.allDrafts = true;
+        auto row = db::ExamRepository::find(tx, id, everything, true);
+        if (!row) throw Error(ErrorKind::NotFound, "No such exam.");
+        const int versions = static_cast<int>(db::ExamRepository::versions(tx, id).size());
+        db::ExamRepository::remove(tx, id);
+        auto event = core::newAuditEvent(caller, "exam.erase", "success", "exam", id);
+        event.subjectPseudonym = row->victimPseudonym;
+        event.purpose = "administration";
+        event.detail = "erased " + std::to_string(versions) + " version(s) of a " + row->status + " record; reason: " + reason;
+        db::AuditRepository::append(tx, event);
+        return versions;
+    });
+}
+
 std::vector<HistoryEntry> ExamService::history(const core::Caller& caller, const std::string& id) {
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.history", false);

@@ -60,6 +60,10 @@ public:
                    std::optional<int> ifMatch);
     ExamView setLocked(const core::Caller& caller, const std::string& id, bool locked);
     void removeDraft(const core::Caller& caller, const std::string& id);
+    // Erasure on request (AVG) or withdrawn consent: the operator's procedure, never an API call.
+    // Removes the record, every version and its outcome; the audit log keeps an event naming the
+    // record and the reason, without clinical content. Returns the number of versions removed.
+    int erase(const core::Caller& caller, const std::string& id, const std::string& reason);
     std::vector<HistoryEntry> history(const core::Caller& caller, const std::string& id);
 
     const core::Pseudonymiser& pseudonymiser() const { return pseudonymiser_; }

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/cli_runner.h"
 #include "tests/support/exam_fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -195,6 +196,45 @@ BOOST_AUTO_TEST_CASE(only_the_author_deletes_a_draft_and_submitted_records_stay)
     BOOST_TEST(client.get("/api/v1/exams/" + draft, doctor.token).status == 404);
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams") == 1);
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.delete' AND object_id = '" + draft + "'") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(exam_erasure)
+
+BOOST_AUTO_TEST_CASE(erasure_removes_record_versions_and_outcome_and_is_audited) {
+    TestServer server;
+    auto doctor = server.login("forensic_doctor", "oost_brabant");
+    auto police = server.login("police", "oost_brabant");
+    auto client = server.client();
+    const auto id = client.send("POST", "/api/v1/exams?submit=true", examBody(), doctor.token).json()->getValue<std::string>("id");
+    client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "recount"})", doctor.token);
+    client.send("PUT", "/api/v1/exams/" + id + "/outcome", R"({"fields": {"aangifte": "yes"}})", police.token);
+    const std::string config = registry::test::writePropertiesFile(
+        "db.url = " + server.db().serviceUrl() + "\npseudonym.key_file = " + server.config().getString("pseudonym.key_file") + "\n");
+
+    auto noReason = registry::test::runRegistry({"--config", config, "exam", "erase", id});
+    BOOST_TEST(noReason.exitCode == 64);
+    auto erased = registry::test::runRegistry({"--config", config, "exam", "erase", id, "--reason", "AVG-verzoek 2026-017"});
+    BOOST_TEST_REQUIRE(erased.exitCode == 0);
+    BOOST_TEST(erased.out.find("2 version(s)") != std::string::npos);
+
+    BOOST_TEST(client.get("/api/v1/exams/" + id, doctor.token).status == 404);
+    for (const char* table : {"exams", "exam_versions", "exam_outcomes", "outcome_versions"}) {
+        BOOST_TEST_CONTEXT(table) {
+            BOOST_TEST(server.db().scalar(std::string("SELECT count(*) FROM ") + table + " WHERE " +
+                                          (std::string(table) == "exams" ? "id" : "exam_id") + " = '" + id + "'") == 0);
+        }
+    }
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.erase' AND object_id = '" + id +
+                                  "' AND detail LIKE '%AVG-verzoek 2026-017%' AND detail NOT LIKE '%photo%'") == 1);
+    // The earlier events about the record stay, and the chain is intact.
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE object_id = '" + id + "'") >= 4);
+    BOOST_TEST(registry::test::runRegistry({"--config", config, "audit", "verify"}).exitCode == 0);
+
+    auto again = registry::test::runRegistry({"--config", config, "exam", "erase", id, "--reason", "twice"});
+    BOOST_TEST(again.exitCode == 65);
+    BOOST_TEST(again.err.find("No such exam") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
