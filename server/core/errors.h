@@ -55,4 +55,10 @@ private:
     std::map<std::string, std::string> headers_;
 };
 
+// A 422 listing every failing field.
+inline Error validationFailed(std::vector<FieldError> errors) {
+    const auto count = errors.size();
+    return Error(ErrorKind::ValidationFailed, std::to_string(count) + " field(s) are invalid.", std::move(errors));
+}
+
 }  // namespace registry

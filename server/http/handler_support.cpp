@@ -78,7 +78,7 @@ void JsonFields::finish() const {
     for (const auto& e : errors_) {
         if (seen.insert(e.field).second) unique.push_back(e);
     }
-    throw Error(ErrorKind::ValidationFailed, std::to_string(unique.size()) + " field(s) are invalid.", unique);
+    throw validationFailed(unique);
 }
 
 }  // namespace registry::http

@@ -1,17 +1,16 @@
 #include "server/services/audit_service.h"
 
 #include "server/core/errors.h"
+#include "server/core/ids.h"
 #include "server/core/timestamp.h"
 #include "server/db/transaction.h"
 
-#include <regex>
 
 namespace registry::services {
 
 std::vector<db::StoredAuditEvent> AuditService::list(const db::AuditFilter& filter, const core::Caller& caller) {
     std::vector<FieldError> errors;
-    static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    if (!filter.userId.empty() && !std::regex_match(filter.userId, uuid)) {
+    if (!filter.userId.empty() && !core::isUuid(filter.userId)) {
         errors.push_back({"user", "type", "user must be a user id (UUID)"});
     }
     for (const auto& [name, value] : {std::pair<std::string, std::string>{"from", filter.from}, {"to", filter.to}}) {

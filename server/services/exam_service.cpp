@@ -4,6 +4,7 @@
 #include "server/core/crypto.h"
 #include "server/core/derived.h"
 #include "server/core/errors.h"
+#include "server/core/ids.h"
 #include "server/core/json_merge.h"
 #include "server/core/policy.h"
 #include "server/core/timestamp.h"
@@ -27,20 +28,10 @@ const char* const kStoredReference = "STORED-REFERENCE";
 const char* const kVictimReference = "victim_reference";
 const char* const kPoliceReference = "police_reference";
 
-bool isUuid(const std::string& s) {
-    static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    return std::regex_match(s, uuid);
-}
-
 // Stored fields (jsonb keeps no key order; view() restores the form's order).
 Poco::JSON::Object::Ptr parseObject(const std::string& text) {
     Poco::JSON::Parser parser;
     return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-Error validationError(std::vector<FieldError> errors) {
-    const auto count = errors.size();
-    return Error(ErrorKind::ValidationFailed, std::to_string(count) + " field(s) are invalid.", std::move(errors));
 }
 
 // The body of a create/patch: {"form_version"?, "fields": {...}}; `derived` is refused.
@@ -78,7 +69,7 @@ ExamBody readBody(const Poco::JSON::Object& body, const char* fieldsMember, bool
         if (requireFields && errors.empty()) errors.push_back({fieldsMember, "required", std::string(fieldsMember) + " is required"});
         out.fields = new Poco::JSON::Object;
     }
-    if (!errors.empty()) throw validationError(errors);
+    if (!errors.empty()) throw validationFailed(errors);
     return out;
 }
 
@@ -169,7 +160,7 @@ public:
             }
             (std::string(code) == kVictimReference ? prepared.victimPseudonym : prepared.policePseudonym) = pseudonym;
         }
-        if (!errors.empty()) throw validationError(errors);
+        if (!errors.empty()) throw validationFailed(errors);
         prepared.fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         for (const auto& name : fields->getNames()) {
             if (name != kVictimReference && name != kPoliceReference) prepared.fields->set(name, fields->get(name));
@@ -255,7 +246,7 @@ ExamView ExamService::view(const db::ExamRow& row) {
 
 db::ExamRow ExamService::requireInScope(pqxx::transaction_base& tx, const core::Caller& caller, const std::string& id,
                                         const std::string& action, bool forUpdate) {
-    if (!isUuid(id)) throw Error(ErrorKind::NotFound, "No such exam.");
+    if (!core::isUuid(id)) throw Error(ErrorKind::NotFound, "No such exam.");
     auto row = db::ExamRepository::find(tx, id, scopeOf(caller.user), forUpdate);
     if (row) return *row;
     if (db::ExamRepository::exists(tx, id)) {
@@ -276,7 +267,7 @@ ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Objec
     try {
         def = forms_.get(formVersion);
     } catch (const Error&) {
-        throw validationError({{"form_version", "code_list", "there is no form version " + std::to_string(formVersion)}});
+        throw validationFailed({{"form_version", "code_list", "there is no form version " + std::to_string(formVersion)}});
     }
     Poco::JSON::Object empty;
     auto prepared = Preparer(*def, forms_, pseudonymiser_)
@@ -332,7 +323,7 @@ ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
         } catch (const std::exception&) {
         }
         const auto bar = decoded.find('|');
-        if (bar == std::string::npos || !isUuid(decoded.substr(bar + 1)) || !core::parseTimestamp(decoded.substr(0, bar))) {
+        if (bar == std::string::npos || !core::isUuid(decoded.substr(bar + 1)) || !core::parseTimestamp(decoded.substr(0, bar))) {
             errors.push_back({"cursor", "type", "cursor is not one this server issued"});
         } else {
             filter.afterCreatedAt = decoded.substr(0, bar);
@@ -367,7 +358,7 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
         }
         checkIfMatch(row, ifMatch, true);
         if (input.formVersion && *input.formVersion != row.formVersion) {
-            throw validationError({{"form_version", "rule", "a record keeps the form version it was created with"}});
+            throw validationFailed({{"form_version", "rule", "a record keeps the form version it was created with"}});
         }
         auto def = forms_.get(row.formVersion);
         auto current = parseObject(row.fieldsJson);
@@ -412,15 +403,15 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
         auto row = requireInScope(tx, caller, id, "exam.amend", true);
         const auto input = readBody(body, "changes", true, {"reason"});
         if (!body.has("reason") || body.get("reason").isEmpty()) {
-            throw validationError({{"reason", "required", "an amendment needs a reason"}});
+            throw validationFailed({{"reason", "required", "an amendment needs a reason"}});
         }
-        if (!body.get("reason").isString()) throw validationError({{"reason", "type", "reason must be a string"}});
+        if (!body.get("reason").isString()) throw validationFailed({{"reason", "type", "reason must be a string"}});
         const std::string reason = body.getValue<std::string>("reason");
         if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-            throw validationError({{"reason", "required", "an amendment needs a reason"}});
+            throw validationFailed({{"reason", "required", "an amendment needs a reason"}});
         }
-        if (reason.size() > 2000) throw validationError({{"reason", "length", "reason must be at most 2000 bytes"}});
-        if (input.formVersion) throw validationError({{"form_version", "rule", "an amendment cannot change the form version"}});
+        if (reason.size() > 2000) throw validationFailed({{"reason", "length", "reason must be at most 2000 bytes"}});
+        if (input.formVersion) throw validationFailed({{"form_version", "rule", "an amendment cannot change the form version"}});
         if (row.status == "locked") throw Error(ErrorKind::Conflict, "This record is locked; ask LOEF to unlock it.");
         if (row.status == "draft") throw Error(ErrorKind::Conflict, "A draft is changed with PATCH, not amended.");
         checkIfMatch(row, ifMatch, false);
@@ -472,10 +463,10 @@ void ExamService::removeDraft(const core::Caller& caller, const std::string& id)
 
 int ExamService::erase(const core::Caller& caller, const std::string& id, const std::string& reason) {
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-        throw validationError({{"reason", "required", "an erasure needs a reason (e.g. the request's reference)"}});
+        throw validationFailed({{"reason", "required", "an erasure needs a reason (e.g. the request's reference)"}});
     }
-    if (reason.size() > 500) throw validationError({{"reason", "length", "reason must be at most 500 bytes"}});
-    if (!isUuid(id)) throw Error(ErrorKind::NotFound, "No such exam.");
+    if (reason.size() > 500) throw validationFailed({{"reason", "length", "reason must be at most 500 bytes"}});
+    if (!core::isUuid(id)) throw Error(ErrorKind::NotFound, "No such exam.");
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         db::ExamScope everything;
         everything.allDrafts = true;

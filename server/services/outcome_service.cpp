@@ -12,11 +12,6 @@
 namespace registry::services {
 namespace {
 
-Error invalid(std::vector<FieldError> errors) {
-    const auto n = errors.size();
-    return Error(ErrorKind::ValidationFailed, std::to_string(n) + " field(s) are invalid.", std::move(errors));
-}
-
 const Poco::JSON::Object& fieldsOf(const Poco::JSON::Object& body, const std::set<std::string>& allowed) {
     std::vector<FieldError> errors;
     for (const auto& name : body.getNames()) {
@@ -25,7 +20,7 @@ const Poco::JSON::Object& fieldsOf(const Poco::JSON::Object& body, const std::se
     if (!body.has("fields") || !body.isObject("fields")) {
         errors.push_back({"fields", body.has("fields") ? "type" : "required", "fields must be an object"});
     }
-    if (!errors.empty()) throw invalid(errors);
+    if (!errors.empty()) throw validationFailed(errors);
     return *body.getObject("fields");
 }
 
@@ -40,7 +35,7 @@ OutcomeView OutcomeService::write(pqxx::transaction_base& tx, const core::Caller
     auto def = exams_.forms().get(exam.formVersion);
     auto outcome = core::validate(*def, fields, core::ValidationMode::Submit, std::chrono::system_clock::now(),
                                   exams_.forms().codeLists(), part);
-    if (!outcome.ok()) throw invalid(outcome.errors);
+    if (!outcome.ok()) throw validationFailed(outcome.errors);
     auto stored = db::ExamRepository::outcome(tx, exam.id, true).value_or(db::OutcomeRow{exam.id, 0, "{}", "{}", ""});
     const std::string json = core::jsonText(outcome.fields);
     (part == "police" ? stored.policeJson : stored.omJson) = json;
@@ -65,16 +60,16 @@ OutcomeView OutcomeService::record(const core::Caller& caller, const std::string
 OutcomeView OutcomeService::recordByPoliceReference(const core::Caller& caller, const Poco::JSON::Object& body) {
     const auto& fields = fieldsOf(body, {"fields", "police_reference"});
     if (!body.has("police_reference") || !body.get("police_reference").isString()) {
-        throw invalid({{"police_reference", body.has("police_reference") ? "type" : "required",
+        throw validationFailed({{"police_reference", body.has("police_reference") ? "type" : "required",
                         "police_reference must be the police registration number as a string"}});
     }
     const std::string clear = body.getValue<std::string>("police_reference");
-    if (clear.size() > 64) throw invalid({{"police_reference", "length", "police_reference must be at most 64 characters"}});
+    if (clear.size() > 64) throw validationFailed({{"police_reference", "length", "police_reference must be at most 64 characters"}});
     std::string pseudonym;
     try {
         pseudonym = exams_.pseudonymiser().pseudonymise(clear);
     } catch (const std::invalid_argument&) {
-        throw invalid({{"police_reference", "type", "police_reference must contain letters or digits"}});
+        throw validationFailed({{"police_reference", "type", "police_reference must contain letters or digits"}});
     }
     return db::inTransaction(exams_.pool(), [&](pqxx::work& tx) {
         auto ids = db::ExamRepository::findByPolicePseudonym(tx, pseudonym, ExamService::scopeOf(caller.user));

@@ -2,6 +2,7 @@
 
 #include "server/core/audit_event.h"
 #include "server/core/errors.h"
+#include "server/core/ids.h"
 #include "server/core/password.h"
 #include "server/core/policy.h"
 #include "server/db/audit_repository.h"
@@ -50,14 +51,7 @@ void checkReferences(pqxx::transaction_base& tx, const std::string& region, cons
 }
 
 void failIfAny(const std::vector<FieldError>& errors) {
-    if (!errors.empty()) {
-        throw Error(ErrorKind::ValidationFailed, std::to_string(errors.size()) + " field(s) are invalid.", errors);
-    }
-}
-
-bool looksLikeUuid(const std::string& s) {
-    static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    return std::regex_match(s, uuid);
+    if (!errors.empty()) throw validationFailed(errors);
 }
 
 }  // namespace
@@ -117,7 +111,7 @@ db::UserRecord UserService::update(const std::string& idOrUsername, const UserUp
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         checkReferences(tx, u.region.value_or(""), u.organisation.value_or(""), errors);
         failIfAny(errors);
-        auto existing = looksLikeUuid(idOrUsername) ? db::UserRepository::findById(tx, idOrUsername)
+        auto existing = core::isUuid(idOrUsername) ? db::UserRepository::findById(tx, idOrUsername)
                                                     : db::UserRepository::findByUsername(tx, idOrUsername);
         if (!existing) throw Error(ErrorKind::NotFound, "No such user.");
         db::UserRepository::update(tx, existing->id, changes);
@@ -143,7 +137,7 @@ db::UserRecord UserService::update(const std::string& idOrUsername, const UserUp
 
 db::UserRecord UserService::get(const std::string& id, const core::Caller& caller) {
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
-        auto user = looksLikeUuid(id) ? db::UserRepository::findById(tx, id) : std::nullopt;
+        auto user = core::isUuid(id) ? db::UserRepository::findById(tx, id) : std::nullopt;
         if (!user) throw Error(ErrorKind::NotFound, "No such user.");
         db::AuditRepository::append(tx, core::newAuditEvent(caller, "user.read", "success", "user", user->id));
         return *user;

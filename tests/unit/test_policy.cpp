@@ -49,3 +49,21 @@ BOOST_AUTO_TEST_CASE(region_scope_binds_regional_roles_only) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "server/core/ids.h"
+
+BOOST_AUTO_TEST_SUITE(ids)
+
+BOOST_AUTO_TEST_CASE(only_canonical_uuids_are_ids) {
+    using registry::core::isUuid;
+    BOOST_TEST(isUuid("6f1c0000-0000-4000-8000-000000000000"));
+    BOOST_TEST(isUuid("6F1CABCD-0000-4000-8000-00000000000F"));
+    BOOST_TEST(!isUuid("6f1c0000000040008000000000000000"));
+    BOOST_TEST(!isUuid("6f1c0000-0000-4000-8000-00000000000g"));
+    BOOST_TEST(!isUuid("6f1c0000-0000-4000-8000-0000000000000"));
+    BOOST_TEST(!isUuid("------------------------------------"));
+    BOOST_TEST(!isUuid("x'); DROP TABLE exams;--"));
+    BOOST_TEST(!isUuid(""));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

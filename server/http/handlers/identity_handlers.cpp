@@ -1,5 +1,6 @@
 #include "server/http/handlers/identity_handlers.h"
 
+#include "server/core/ids.h"
 #include "server/core/policy.h"
 #include "server/db/reference_repository.h"
 #include "server/http/handler_support.h"
@@ -8,7 +9,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
 
-#include <regex>
 
 namespace registry::http {
 namespace {
@@ -165,7 +165,7 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
         in.add(services::UserService::check(update));
         in.finish();
         const std::string& id = req.pathParam("id");
-        if (!std::regex_match(id, std::regex("^[0-9a-fA-F-]{36}$"))) throw Error(ErrorKind::NotFound, "No such user.");
+        if (!core::isUuid(id)) throw Error(ErrorKind::NotFound, "No such user.");
         return Response::json(200, userJson(deps.users->update(id, update, callerOf(req))));
     }, "user.manage");
 
