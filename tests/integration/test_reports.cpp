@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "server/db/fact_storage.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/exam_fixtures.h"
 #include "tests/support/intruder.h"
 #include "tests/support/test_server.h"
@@ -458,6 +459,29 @@ BOOST_AUTO_TEST_CASE(a_new_form_version_reaches_the_frequencies_without_code) {
     BOOST_TEST(cellOf(tableOf(report, "strangulation_app_used"), "true", "total") == 12);
     auto evaluation = client.get("/api/v1/reports/evaluation?from=2026-03-01&to=2026-03-31", loef.token).json();
     BOOST_TEST(cellOf(tableOf(evaluation, "referral_source"), "school", "total") == 12);
+}
+
+BOOST_AUTO_TEST_CASE(the_cli_runs_the_same_report_for_scheduled_runs) {
+    TestServer server;
+    seed(server);
+    const auto cfg = registry::test::writePropertiesFile("db.url = " + server.db().serviceUrl() + "\nlog.level = warning\n");
+    const std::string out = std::string(std::getenv("REGISTRY_TEST_TMPDIR") ? std::getenv("REGISTRY_TEST_TMPDIR") : "/tmp") +
+                            "/cli-report-" + server.db().name() + ".zip";
+    auto r = registry::test::runRegistry({"--config", cfg, "report", "police", "--from", "2026-01-01", "--to", "2026-06-30",
+                                          "--format", "csv", "--delimiter", ";", "--out", out});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+    BOOST_TEST(r.out.find("48 records") != std::string::npos);
+    std::ifstream in(out, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    BOOST_TEST(unzipEntry(bytes.str(), "001_exams_per_period.csv").find("Periode;") != std::string::npos);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'report.police' AND username = 'registry-cli'") == 1);
+    auto bad = registry::test::runRegistry({"--config", cfg, "report", "police", "--from", "2026-02-30", "--out", out});
+    BOOST_TEST(bad.exitCode == 65);
+    BOOST_TEST(bad.err.find("from") != std::string::npos);
+    auto usage = registry::test::runRegistry({"--config", cfg, "report", "police", "--format", "pdf", "--out", out});
+    BOOST_TEST(usage.exitCode == 64);
+    std::remove(out.c_str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
