@@ -54,7 +54,8 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
-    http::addReportRoutes(routes_->router, {reports_.get()});
+    exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
+    http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
