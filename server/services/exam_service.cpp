@@ -398,7 +398,9 @@ ExamView ExamService::submit(const core::Caller& caller, const std::string& id, 
                                      core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, "submitted", row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());
-        db::ExamRepository::update(tx, write, row.version);
+        if (!db::ExamRepository::update(tx, write, row.version)) {
+            throw Error(ErrorKind::PreconditionFailed, "The record has changed since you read it; reload and try again.");
+        }
         db::ExamRepository::insertVersion(tx, id, write.version, "submit", "submitted", write.fieldsJson,
                                           write.victimPseudonym, write.policePseudonym, caller.user.userId, "");
         audit(tx, caller, "exam.submit", id, write.victimPseudonym.value_or(""));
@@ -423,7 +425,7 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
         if (input.formVersion) throw validationFailed({{"form_version", "rule", "an amendment cannot change the form version"}});
         if (row.status == "locked") throw Error(ErrorKind::Conflict, "This record is locked; ask LOEF to unlock it.");
         if (row.status == "draft") throw Error(ErrorKind::Conflict, "A draft is changed with PATCH, not amended.");
-        checkIfMatch(row, ifMatch, false);
+        checkIfMatch(row, ifMatch, true);  // an amendment changes a medical record: never blind
         auto def = forms_.get(tx, row.formVersion);
         // An amendment is validated as a submission: a submitted record stays complete.
         auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
@@ -431,7 +433,9 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
                                      *input.fields, core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, row.status, row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());
-        db::ExamRepository::update(tx, write, row.version);
+        if (!db::ExamRepository::update(tx, write, row.version)) {
+            throw Error(ErrorKind::PreconditionFailed, "The record has changed since you read it; reload and try again.");
+        }
         db::ExamRepository::insertVersion(tx, id, write.version, "amend", row.status, write.fieldsJson,
                                           write.victimPseudonym, write.policePseudonym, caller.user.userId, reason);
         audit(tx, caller, "exam.amend", id, write.victimPseudonym.value_or(""));

@@ -71,9 +71,9 @@ BOOST_AUTO_TEST_CASE(malformed_transport_is_400_413_415) {
 
 BOOST_AUTO_TEST_CASE(numbers_that_overflow_or_have_the_wrong_type) {
     auto overflow = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": 99999999999999999999999"), 422);
-    BOOST_TEST((errorCode(overflow, "photo_count") == "range" || errorCode(overflow, "photo_count") == "type"));
+    BOOST_TEST(errorCode(overflow, "photo_count") == "range");
     auto huge = rejected("/api/v1/exams", examBody("oost_brabant", "\"duration_s\": 1e400"), 422);
-    BOOST_TEST(errorCode(huge, "duration_s") != "<none for duration_s>");
+    BOOST_TEST(errorCode(huge, "duration_s") == "range");
     auto asString = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": \"12\""), 422);
     BOOST_TEST(errorCode(asString, "photo_count") == "type");
     auto fraction = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": 3.5"), 422);
@@ -131,10 +131,15 @@ BOOST_AUTO_TEST_CASE(amendment_without_reason_someone_elses_draft_and_stale_etag
     BOOST_TEST(errorCode(blankReason, "reason") == "required");
     rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "fix"})", 412,
              {{"If-Match", "\"9\""}});
+    // A submitted medical record is never changed blind.
+    auto blind = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "fix"})", 428);
+    BOOST_TEST(blind.json()->getValue<std::string>("detail").find("If-Match") != std::string::npos);
     auto wrongTypeReference = rejected("/api/v1/exams/" + id + "/amendments",
-                                       R"({"changes": {"police_reference": 912}, "reason": "fix"})", 422);
+                                       R"({"changes": {"police_reference": 912}, "reason": "fix"})", 422,
+                                       {{"If-Match", "\"1\""}});
     BOOST_TEST(errorCode(wrongTypeReference, "police_reference") == "type");
-    auto invalidChange = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": null}, "reason": "fix"})", 422);
+    auto invalidChange = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": null}, "reason": "fix"})", 422,
+                                  {{"If-Match", "\"1\""}});
     BOOST_TEST(errorCode(invalidChange, "sex") == "required");
 
     // Someone else's draft: not theirs to see, let alone change.
