@@ -140,9 +140,10 @@ private:
             request.path = "?";
             throw Error(ErrorKind::BadRequest, "The request URI is malformed.");
         }
-        readBody(in, settings_.maxBodyBytes, request.body);
         auto match = routes_.router.match(request.method, request.path);
         route = match.pattern;
+        const auto limit = settings_.bodyLimitByRoute.find(request.method + " " + match.pattern);
+        readBody(in, limit == settings_.bodyLimitByRoute.end() ? settings_.maxBodyBytes : limit->second, request.body);
         request.pathParams = std::move(match.params);
         if (route == "/metrics" && settings_.metricsLoopbackOnly && !isLoopback(in.clientAddress())) {
             throw Error(ErrorKind::NotFound, "No resource at /metrics.");

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <map>
 #include <vector>
 
 namespace registry::http {
@@ -22,6 +23,8 @@ struct ServerSettings {
     int maxThreads = 16;
     int maxQueued = 64;
     std::size_t maxBodyBytes = 1 << 20;
+    // Routes ("METHOD /pattern") whose body limit is not maxBodyBytes, e.g. CSV uploads.
+    std::map<std::string, std::size_t> bodyLimitByRoute;
     int keepAliveSeconds = 15;
     bool metricsLoopbackOnly = true;
     std::vector<std::string> trustedProxies;  // peers whose X-Forwarded-For is believed
