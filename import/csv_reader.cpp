@@ -71,13 +71,6 @@ private:
     unsigned char lo_ = 0x80, hi_ = 0xBF;
 };
 
-std::string trim(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-    return s.substr(b, e - b);
-}
-
 void rewind(std::istream& in) {
     in.clear();
     in.seekg(0);
@@ -93,6 +86,13 @@ const char* encodingName(Encoding encoding) {
         case Encoding::Windows1252: return "cp1252";
     }
     return "?";
+}
+
+std::string trimCell(const std::string& s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+    return s.substr(b, e - b);
 }
 
 std::string windows1252ToUtf8(const std::string& bytes) {
@@ -191,7 +191,7 @@ FileScan scanCsv(std::istream& in, const ReaderLimits& limits) {
     CsvReader reader(in, scan.delimiter, scan.encoding, limits);
     std::vector<std::string> fields;
     if (!reader.next(fields)) throw FileRefused("empty_file", "the file is empty");
-    for (auto& f : fields) scan.header.push_back(trim(f));
+    for (auto& f : fields) scan.header.push_back(trimCell(f));
     while (reader.next(fields)) ++scan.records;
     if (scan.records == 0) throw FileRefused("no_records", "the file holds a header but no records");
     return scan;

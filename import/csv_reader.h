@@ -64,5 +64,7 @@ private:
 // itself does).
 std::string windows1252ToUtf8(const std::string& bytes);
 bool isValidUtf8(const std::string& bytes);
+// A cell without the spaces and tabs around it (how every cell is read).
+std::string trimCell(const std::string& s);
 
 }  // namespace registry::import

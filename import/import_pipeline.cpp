@@ -22,13 +22,6 @@ namespace {
 const char* const kVictimReference = "victim_reference";
 const char* const kPoliceReference = "police_reference";
 
-std::string trim(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-    return s.substr(b, e - b);
-}
-
 struct Prepared {
     long record = 0;
     std::string dossier;  // clear, only for the error report
@@ -51,7 +44,7 @@ public:
     Prepared prepare(long record, const std::vector<std::string>& values) const {
         Prepared p;
         p.record = record;
-        if (values.size() > mapping_.keyIndex()) p.dossier = trim(values[mapping_.keyIndex()]);
+        if (values.size() > mapping_.keyIndex()) p.dossier = trimCell(values[mapping_.keyIndex()]);
         if (values.size() != mapping_.width()) {
             auto e = rowError(record, "", "field_count");
             e.value = std::to_string(values.size()) + " of " + std::to_string(mapping_.width());
@@ -164,7 +157,7 @@ private:
         if (mapping_.identifyingColumn(column)) {
             e.valueShown = false;
         } else {
-            e.value = trim(values[column]).substr(0, 200);
+            e.value = trimCell(values[column]).substr(0, 200);
         }
         return e;
     }
@@ -229,7 +222,7 @@ public:
         while (more) {
             chunk.clear();
             while (chunk.size() < chunkSize && (more = reader.next(values))) {
-                const bool blank = std::all_of(values.begin(), values.end(), [](const std::string& v) { return trim(v).empty(); });
+                const bool blank = std::all_of(values.begin(), values.end(), [](const std::string& v) { return trimCell(v).empty(); });
                 if (!blank) chunk.emplace_back(reader.recordNumber(), std::move(values));
                 values = {};
                 ++state.done;

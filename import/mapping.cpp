@@ -1,5 +1,6 @@
 #include "import/mapping.h"
 
+#include "import/csv_reader.h"
 #include "import/file_refused.h"
 #include "import/local_time.h"
 
@@ -20,13 +21,6 @@ std::string lowerAscii(std::string s) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     return s;
-}
-
-std::string trim(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-    return s.substr(b, e - b);
 }
 
 ColumnRule::Kind kindOf(const std::string& kind, const std::string& column) {
@@ -220,13 +214,13 @@ MappedRecord Mapping::apply(const std::vector<std::string>& values) const {
     };
     for (std::size_t i = 0; i < header_.size(); ++i) {
         const auto& rule = rules_[static_cast<std::size_t>(ruleOfColumn_[i])];
-        const std::string v = trim(values[i]);
+        const std::string v = trimCell(values[i]);
         switch (rule.kind) {
             case ColumnRule::Kind::Time:
                 break;  // read with its date
             case ColumnRule::Kind::DateTime: {
                 const std::size_t t = columnIndex_.at(rule.timeColumn);
-                const std::string time = trim(values[t]);
+                const std::string time = trimCell(values[t]);
                 if (v.empty()) {
                     if (rule.required || !time.empty()) out.errors.push_back({i, "missing_value", rule.field});
                     break;
@@ -284,7 +278,7 @@ MappedRecord Mapping::apply(const std::vector<std::string>& values) const {
                     while (from <= v.size()) {
                         std::size_t at = v.find(rule.separator, from);
                         if (at == std::string::npos) at = v.size();
-                        const std::string part = trim(v.substr(from, at - from));
+                        const std::string part = trimCell(v.substr(from, at - from));
                         from = at + rule.separator.size();
                         if (part.empty()) continue;
                         if (const auto* code = lookup(rule, part)) {
