@@ -47,14 +47,12 @@ RegistryServer::RegistryServer(const Config& config) {
     imports_ = std::make_unique<services::ImportJobs>(
         *pool_, *forms_, exams_->pseudonymiser(),
         services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes});
-    // An upload is a CSV file, not a JSON document: its own limit.
-    httpSettings.bodyLimitByRoute["POST /api/v1/imports"] = importing.maxUploadBytes;
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
-    http::addImportRoutes(routes_->router, {imports_.get()});
+    http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {

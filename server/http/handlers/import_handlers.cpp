@@ -105,7 +105,7 @@ void addImportRoutes(Router& router, ImportDeps d) {
         body->set("status", job.status);
         body->set("href", "/api/v1/imports/" + job.id);
         return Response::json(202, body).withHeader("Location", "/api/v1/imports/" + job.id);
-    }, "import.run");
+    }, "import.run", RouteOptions{d.maxUploadBytes});
 
     router.add("GET", "/api/v1/imports/{id}", [d](Request& req) {
         return Response::json(200, jobJson(d.jobs->get(callerOf(req), req.pathParam("id"))));

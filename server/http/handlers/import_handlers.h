@@ -9,6 +9,7 @@ namespace registry::http {
 
 struct ImportDeps {
     services::ImportJobs* jobs;
+    std::size_t maxUploadBytes;  // import.max_upload_bytes: a CSV file, not a JSON document
 };
 
 // POST /api/v1/imports (a text/csv upload) and GET /api/v1/imports/{id}. The upload's size
