@@ -1,15 +1,19 @@
 #include "import/import_pipeline.h"
 
 #include "server/core/audit_event.h"
+#include "server/core/ids.h"
 #include "server/core/json_merge.h"
 #include "server/db/audit_repository.h"
 #include "server/db/import_repository.h"
 #include "server/services/exam_service.h"
 
-#include <Poco/UUIDGenerator.h>
-
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <chrono>
 #include <optional>
 #include <set>
@@ -124,7 +128,12 @@ public:
         try {
             for (const char* code : {kVictimReference, kPoliceReference}) {
                 if (!fields.has(code)) continue;
-                const auto pseudonym = context_.pseudonymiser.pseudonymise(fields.getValue<std::string>(code));
+                // The victim reference is the key column: its pseudonym is the import key.
+                const bool victim = std::string(code) == kVictimReference &&
+                                    mapping_.columnOfField(kVictimReference) == static_cast<int>(mapping_.keyIndex());
+                const auto pseudonym = victim && !p.exam.importKey.empty()
+                                           ? p.exam.importKey
+                                           : context_.pseudonymiser.pseudonymise(fields.getValue<std::string>(code));
                 (std::string(code) == kVictimReference ? w.victimPseudonym : w.policePseudonym) = pseudonym;
             }
         } catch (const std::invalid_argument&) {
@@ -137,7 +146,7 @@ public:
         for (const auto& name : fields.getNames()) {
             if (name != kVictimReference && name != kPoliceReference) stored->set(name, fields.get(name));
         }
-        w.id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        w.id = core::randomUuid();
         w.formVersion = context_.form.version();
         w.status = "submitted";
         w.version = 1;
@@ -190,6 +199,69 @@ std::vector<Prepared> prepareChunk(const RecordPreparer& preparer,
 // ~1e-8 likely and would at worst reject one record as a duplicate), at 8 bytes a key.
 std::uint64_t shortKey(const std::string& hex) { return std::stoull(hex.substr(0, 16), nullptr, 16); }
 
+// Writes batches on its own thread and connection while the next records are prepared, in
+// the order given. At most two batches wait, so memory stays flat however large the file.
+class BatchWriter {
+public:
+    using Flush = std::function<void(std::vector<Prepared>&)>;
+    explicit BatchWriter(Flush flush) : flush_(std::move(flush)), thread_([this] { run(); }) {}
+    ~BatchWriter() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            closed_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+
+    void submit(std::vector<Prepared> batch) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return queue_.size() < 2 || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
+        queue_.push_back(std::move(batch));
+        changed_.notify_all();
+    }
+    // Waits until every submitted batch is written; rethrows the first failure.
+    void finish() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return (queue_.empty() && !writing_) || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
+    }
+
+private:
+    void run() {
+        while (true) {
+            std::vector<Prepared> batch;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                changed_.wait(lock, [&] { return closed_ || (!queue_.empty() && !failure_); });
+                if (closed_ || failure_) return;
+                batch = std::move(queue_.front());
+                queue_.pop_front();
+                writing_ = true;
+            }
+            std::exception_ptr failure;
+            try {
+                flush_(batch);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            std::lock_guard<std::mutex> lock(mutex_);
+            writing_ = false;
+            if (failure) failure_ = failure;
+            changed_.notify_all();
+        }
+    }
+
+    Flush flush_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<Prepared>> queue_;
+    bool writing_ = false, closed_ = false;
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
 class Run {
 public:
     Run(const ImportContext& context, const Mapping& mapping, const FileScan& scan, const ImportOptions& options,
@@ -204,6 +276,7 @@ public:
     // One pass over the records; `write` false only checks them (abort mode's first pass).
     void pass(std::istream& in, bool write, ImportSummary& summary) {
         summary.read = summary.imported = summary.alreadyPresent = summary.rejected = 0;
+        imported_ = alreadyPresent_ = 0;
         summary.errors.clear();
         seen_.clear();
         ImportProgress state;
@@ -218,6 +291,8 @@ public:
         const std::size_t chunkSize = std::max<std::size_t>(options_.batchSize, 256) * 2;
         std::vector<std::pair<long, std::vector<std::string>>> chunk;
         std::vector<Prepared> pending;
+        std::optional<BatchWriter> writer;
+        if (write) writer.emplace([&](std::vector<Prepared>& batch) { flush(batch); });
         bool more = true;
         while (more) {
             chunk.clear();
@@ -244,23 +319,31 @@ public:
                     summary.errors.push_back(*p.error);
                 } else if (write) {
                     pending.push_back(std::move(p));
-                    if (pending.size() >= options_.batchSize) flush(pending, summary);
+                    if (pending.size() >= options_.batchSize) {
+                        writer->submit(std::move(pending));
+                        pending = {};
+                    }
                 }
             }
-            state.imported = summary.imported;
-            state.alreadyPresent = summary.alreadyPresent;
+            state.imported = imported_;
+            state.alreadyPresent = alreadyPresent_;
             state.rejected = summary.rejected;
             if (progress_) progress_(state);
         }
-        if (write) flush(pending, summary);
-        state.imported = summary.imported;
-        state.alreadyPresent = summary.alreadyPresent;
+        if (write) {
+            if (!pending.empty()) writer->submit(std::move(pending));
+            writer->finish();
+        }
+        summary.imported = imported_;
+        summary.alreadyPresent = alreadyPresent_;
+        state.imported = imported_;
+        state.alreadyPresent = alreadyPresent_;
         if (progress_) progress_(state);
     }
 
     // One batch: one transaction with its audit events (rolled back in a dry run, so that the
     // dry run goes through every check a real run makes).
-    void flush(std::vector<Prepared>& pending, ImportSummary& summary) {
+    void flush(std::vector<Prepared>& pending) {
         if (pending.empty()) return;
         auto lease = context_.pool.acquire();
         pqxx::work tx(*lease);
@@ -272,7 +355,7 @@ public:
         std::vector<core::AuditEvent> events;
         for (const auto& p : pending) {
             if (existing.count(p.exam.importKey)) {
-                ++summary.alreadyPresent;
+                ++alreadyPresent_;
                 continue;
             }
             fresh.push_back(&p.exam);
@@ -289,7 +372,7 @@ public:
         } else {
             tx.commit();
         }
-        summary.imported += static_cast<long>(fresh.size());
+        imported_ += static_cast<long>(fresh.size());
         pending.clear();
     }
 
@@ -303,6 +386,7 @@ private:
     unsigned threads_ = 1;
     db::ImportProvenance provenance_;
     std::unordered_set<std::uint64_t> seen_;
+    std::atomic<long> imported_{0}, alreadyPresent_{0};  // written by the batch writer
 };
 
 std::string csvCell(const std::string& v) {

@@ -72,3 +72,4 @@ BOOST_AUTO_TEST_CASE(the_hour_repeated_in_october_is_read_as_its_first_occurrenc
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
