@@ -8,12 +8,14 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <pqxx/pqxx>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -94,6 +96,8 @@ BOOST_FIXTURE_TEST_CASE(the_sample_file_imports_exactly_as_expected, Fixture) {
     BOOST_TEST(has(r.out, "already present: 0"));
     BOOST_TEST(has(r.out, "rejected: 10"));
     BOOST_TEST(has(r.out, "cp1252"));
+    // Not a terminal: plain progress lines on standard error, the last one complete.
+    BOOST_TEST(has(r.err, "importing: 400/400 records (imported 390, already present 0, rejected 10)"), r.err);
     checkAgainstExpected(readReport(report));
     BOOST_TEST(exams() == expectedAccepted());
 
@@ -279,6 +283,25 @@ BOOST_FIXTURE_TEST_CASE(a_duplicate_in_one_file_is_rejected_on_its_second_occurr
     BOOST_TEST(rows.begin()->second.code == "duplicate_key");
     BOOST_TEST(rows.begin()->second.value == "");  // identifying: never echoed as a value
     BOOST_TEST(exams() == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(on_a_terminal_the_progress_is_a_bar_with_rate_and_eta, Fixture) {
+    // script(1) runs the command on a pseudo-terminal and copies what it shows.
+    const char* binary = std::getenv("REGISTRY_BINARY");
+    BOOST_REQUIRE(binary);
+    const std::string command = std::string(binary) + " --config " + config + " import " +
+                                writeTempFile("tty.csv", generatedCsv(50, "tty")) + " --mapping " + kMapping;
+    Poco::Pipe out;
+    auto handle = Poco::Process::launch("script", {"-qec", command, "/dev/null"}, nullptr, &out, nullptr);
+    Poco::PipeInputStream stream(out);
+    std::string shown((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    BOOST_TEST(handle.wait() == 0, shown);
+    BOOST_TEST(has(shown, "\r"), shown);
+    BOOST_TEST(has(shown, "[##############################] 100% 50/50 records"), shown);
+    BOOST_TEST(has(shown, "rec/s"));
+    BOOST_TEST(has(shown, "ETA "));
+    BOOST_TEST(!has(shown, "importing: 50/50 records (imported"));  // not the plain lines
+    BOOST_TEST(has(shown, "imported: 50"));
 }
 
 BOOST_FIXTURE_TEST_CASE(hostile_files_are_refused_and_write_nothing, Fixture) {
