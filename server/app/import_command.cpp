@@ -132,7 +132,8 @@ int runImportCommand(const CommandLine& cl, const Config& config) {
                     std::cerr << "... and " << summary.errors.size() - 20 << " more (write them all with --errors FILE)\n";
                     break;
                 }
-                std::cerr << "record " << e.record << " (" << e.dossier << ") " << e.column << ": " << e.messageEn
+                // Standard error may end up in a log: no Dossiernummer here (the --errors file has it).
+                std::cerr << "record " << e.record << (e.column.empty() ? "" : ", " + e.column) << ": " << e.messageEn
                           << "\n";
             }
         }

@@ -128,6 +128,9 @@ BOOST_FIXTURE_TEST_CASE(the_sample_file_imports_exactly_as_expected, Fixture) {
     BOOST_TEST(has(again.out, "imported: 0"), again.out);
     BOOST_TEST(has(again.out, "already present: " + std::to_string(expectedAccepted())), again.out);
     BOOST_TEST(has(again.out, "rejected: 10"));
+    // Without --errors the rejections go to standard error, without identifying values.
+    BOOST_TEST(has(again.err, "record 11, Geslacht: missing required value"), again.err);
+    BOOST_TEST(!has(again.err, "LOEF-20"), again.err);
     BOOST_TEST(exams() == expectedAccepted());
     BOOST_TEST(db.scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.import'") == expectedAccepted());
 }
