@@ -26,6 +26,7 @@ db.url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_a
 db.owner_url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_owner
 db.schema_dir = $REPO_DIR/schema
 pseudonym.key_file = $STATE_DIR/pseudonym.key
+demo.enabled = true
 PROPS
 
 REGISTRY=("$BUILD_DIR/registry" --config "$CONFIG")

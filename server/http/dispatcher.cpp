@@ -134,6 +134,9 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
         }
     }
     finishBody(in, out, body);
+    // Counted before the answer leaves, so that a client's next request already sees it.
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_->observe(route, in.getMethod(), response.status, seconds);
     send(&in, out, request.requestId, response);
     if (!out.getKeepAlive() && body.announced > body.consumed && !secure) {
         // Lingering close: let the client finish sending (up to a bound) so that it reads the
@@ -154,8 +157,6 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
             // the client is gone: nothing left to do
         }
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_->observe(route, in.getMethod(), response.status, seconds);
     log(in.getMethod(), request.path, route, response.status, seconds, request);
 }
 

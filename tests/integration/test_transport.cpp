@@ -235,4 +235,40 @@ BOOST_AUTO_TEST_CASE(metric_labels_stay_bounded_whatever_clients_send) {
     BOOST_TEST(metrics.body.find("method=\"other\"") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(duplicate_json_members_are_refused_at_any_depth) {
+    TestServer server;
+    auto admin = server.login("admin");
+    auto client = server.client();
+    const long long users = server.db().scalar("SELECT count(*) FROM users");
+    auto role = client.send("POST", "/api/v1/users",
+                            R"({"username":"dup.role","display_name":"D","role":"researcher","role":"admin",
+                                "password":"a long passphrase"})",
+                            admin.token);
+    BOOST_TEST(role.status == 400);
+    BOOST_TEST(role.json()->getValue<std::string>("detail").find("\"role\" occurs twice") != std::string::npos);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM users") == users);
+
+    auto victim = server.createUser("admin");
+    auto login = client.send("POST", "/api/v1/sessions",
+                             R"({"username":"nobody","username":")" + victim.username + R"(","password":")" +
+                                 victim.password + R"("})");
+    BOOST_TEST(login.status == 400);
+    BOOST_TEST(login.json()->has("token") == false);
+
+    auto doctor = server.login("forensic_doctor", "oost_brabant");
+    const long long exams = server.db().scalar("SELECT count(*) FROM exams");
+    auto nested = client.send("POST", "/api/v1/exams",
+                              R"({"fields": {"region": "oost_brabant", "sex": "female", "sex": "male"}})", doctor.token);
+    BOOST_TEST(nested.status == 400);
+    auto inArray = client.send("POST", "/api/v1/exams",
+                               R"({"fields": {"body_map": [{"type": "bruise", "type": "scratch"}]}})", doctor.token);
+    BOOST_TEST(inArray.status == 400);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams") == exams);
+    // The same name in two different objects is not a duplicate.
+    auto fine = client.send("POST", "/api/v1/exams",
+                            R"({"fields": {"region": "oost_brabant", "body_map": [{"type": "bruise"}, {"type": "scratch"}]}})",
+                            doctor.token);
+    BOOST_TEST(fine.status != 400);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
