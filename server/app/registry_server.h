@@ -11,6 +11,8 @@
 #include "server/services/form_catalog.h"
 #include "server/services/import_jobs.h"
 #include "server/services/outcome_service.h"
+#include "server/services/export_service.h"
+#include "server/services/report_service.h"
 #include "server/services/user_service.h"
 
 #include <cstdint>
@@ -43,6 +45,9 @@ private:
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;
     std::unique_ptr<services::ImportJobs> imports_;
+    std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
+    std::unique_ptr<services::ReportService> reports_;
+    std::unique_ptr<services::ExportService> exports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };
