@@ -42,6 +42,9 @@ std::string Metrics::render(const Gauges& gauges) const {
         << "# HELP registry_db_pool_capacity Largest number of database connections.\n"
         << "# TYPE registry_db_pool_capacity gauge\n"
         << "registry_db_pool_capacity " << gauges.poolCapacity << "\n";
+    out << "# HELP registry_rate_limited_total Requests refused by the per-user rate limit.\n"
+        << "# TYPE registry_rate_limited_total counter\n"
+        << "registry_rate_limited_total " << rateLimited_.load(std::memory_order_relaxed) << "\n";
     std::lock_guard<std::mutex> lock(mutex_);
     out << "# HELP registry_http_requests_total HTTP requests by route, method and status.\n"
         << "# TYPE registry_http_requests_total counter\n";

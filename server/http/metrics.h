@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -16,6 +17,8 @@ public:
     static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
     void observe(const std::string& route, const std::string& method, int status, double seconds);
+    // A request refused by the per-user rate limit (429).
+    void countRateLimited() { rateLimited_.fetch_add(1, std::memory_order_relaxed); }
 
     struct Gauges {
         std::size_t poolInUse = 0;
@@ -35,6 +38,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
     std::map<std::string, Histogram> latency_;
+    std::atomic<std::uint64_t> rateLimited_{0};
 };
 
 }  // namespace registry::http
