@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 namespace registry::app {
-namespace {
 
 // Operators act as the system; the OS account that ran the command is recorded on whose behalf.
 core::Caller operatorCaller() {
@@ -25,6 +24,8 @@ core::Caller operatorCaller() {
     caller.clientAddress = "local";
     return caller;
 }
+
+namespace {
 
 std::string readPassword() {
     std::string password;
@@ -125,11 +126,15 @@ int runAuditCommand(const CommandLine& cl, const Config& config) {
     pqxx::connection connection(poolSettings(config, "db.url").url);
     auto result = db::AuditRepository::verify(connection);
     if (!result.intact) {
-        std::cerr << "registry: audit chain broken at event seq " << result.brokenSeq << " id " << result.brokenId
-                  << ": " << result.reason << " (" << result.checked - 1 << " events before it are intact)\n";
+        std::cerr << "registry: audit chain broken at event seq " << result.brokenSeq
+                  << (result.brokenId.empty() ? "" : " id " + result.brokenId) << ": " << result.reason << " ("
+                  << std::max<std::int64_t>(0, result.checked - 1) << " events before it are intact)\n";
         return 65;
     }
-    std::cout << "audit chain intact: " << result.checked << " events checked; head " << result.headHash << "\n";
+    std::cout << "audit chain intact: " << result.checked << " events checked"
+              << (result.checkpointSeq ? " from the purge checkpoint after seq " + std::to_string(result.checkpointSeq)
+                                       : std::string())
+              << "; head " << result.headHash << "\n";
     return 0;
 }
 

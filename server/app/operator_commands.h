@@ -2,8 +2,12 @@
 
 #include "server/app/command_line.h"
 #include "server/app/config.h"
+#include "server/core/caller.h"
 
 namespace registry::app {
+
+// The caller of an operator command: the system, on behalf of the OS account that ran it.
+core::Caller operatorCaller();
 
 // `registry user add|disable|enable|passwd|list` and `registry audit verify`: the operator's
 // commands, run through the same services (and audit log) as the API.

@@ -5,6 +5,7 @@
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
+#include "server/app/retention_commands.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
 #include "server/db/schema_setup.h"
@@ -37,6 +38,13 @@ std::string usageText() {
            "  exam erase ID --reason TEXT\n"
            "                        erase a record and all its versions (AVG request, consent\n"
            "                        withdrawn); audited, without clinical content\n"
+           "  retention purge-drafts [--dry-run]\n"
+           "                        remove drafts unchanged for retention.draft_days (audited)\n"
+           "  retention purge-audit [--dry-run]\n"
+           "                        remove audit events older than audit.retention_years, leaving a\n"
+           "                        checkpoint that audit verify proves the rest from (owner role)\n"
+           "  retention cleanup [--dry-run]\n"
+           "                        remove old failed logins, ended sessions, expired sign-in steps\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
@@ -47,7 +55,7 @@ std::string usageText() {
 
 int RegistryApp::main(const std::vector<std::string>& args) {
     try {
-        return dispatch(CommandLine::parse(args, {"status", "password-stdin"}));
+        return dispatch(CommandLine::parse(args, {"status", "password-stdin", "dry-run"}));
     } catch (const UsageError& e) {
         std::cerr << "registry: " << e.what() << "\n(see registry --help)\n";
         return kUsage;
@@ -83,6 +91,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "user") return runUserCommand(cl, config);
     if (command == "audit") return runAuditCommand(cl, config);
     if (command == "exam") return runExamCommand(cl, config);
+    if (command == "retention") return runRetentionCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
