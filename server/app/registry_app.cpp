@@ -2,6 +2,7 @@
 
 #include "server/app/build_info.h"
 #include "server/app/demo_commands.h"
+#include "server/app/key_commands.h"
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
@@ -45,6 +46,9 @@ std::string usageText() {
            "                        checkpoint that audit verify proves the rest from (owner role)\n"
            "  retention cleanup [--dry-run]\n"
            "                        remove old failed logins, ended sessions, expired sign-in steps\n"
+           "  keys rotate [--batch-size N] [--pause-ms N]\n"
+           "                        re-key every stored pseudonym to pseudonym.key_version through\n"
+           "                        the key chain (pseudonym.previous_key_files); audited, resumable\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
@@ -92,6 +96,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "audit") return runAuditCommand(cl, config);
     if (command == "exam") return runExamCommand(cl, config);
     if (command == "retention") return runRetentionCommand(cl, config);
+    if (command == "keys") return runKeysCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }

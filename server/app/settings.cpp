@@ -84,10 +84,21 @@ services::AuthSettings authSettings(const Config& config) {
 core::Pseudonymiser loadPseudonymiser(const Config& config) {
     const std::string path = config.getRequiredString("pseudonym.key_file");
     const int version = static_cast<int>(config.getInt("pseudonym.key_version", 1, 1000000));
+    std::vector<std::string> previous;
+    Poco::StringTokenizer files(config.getString("pseudonym.previous_key_files"), ",",
+                                Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& file : files) {
+        try {
+            core::Pseudonymiser::fromKeyFile(file, 1);
+        } catch (const core::KeyFileError& e) {
+            throw ConfigError("pseudonym.previous_key_files", e.what());
+        }
+        previous.push_back(file);
+    }
     try {
-        return core::Pseudonymiser::fromKeyFile(path, version);
+        return core::Pseudonymiser::fromKeyFiles(previous, path, version);
     } catch (const core::KeyFileError& e) {
-        throw ConfigError("pseudonym.key_file", e.what());
+        throw ConfigError(previous.empty() ? "pseudonym.key_file" : "pseudonym.previous_key_files", e.what());
     }
 }
 
