@@ -34,6 +34,7 @@ std::string usageText() {
            "  user disable|enable U  lock a user out at once, or let them in again\n"
            "  user passwd U --password-stdin\n"
            "                        set a new password (ends the user's sessions)\n"
+           "  user reset-2fa U      remove a user's second factor (lost phone); ends their sessions\n"
            "  user list             list users\n"
            "  audit verify          walk the audit hash chain; names the first broken event\n"
            "  exam erase ID --reason TEXT\n"

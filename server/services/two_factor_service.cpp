@@ -88,4 +88,12 @@ void TwoFactorService::reset(const std::string& userId, const core::Caller& call
     });
 }
 
+void TwoFactorService::resetByUsername(const std::string& username, const core::Caller& caller) {
+    const auto user = db::inTransaction(pool_, [&](pqxx::work& tx) {
+        return db::UserRepository::findByUsername(tx, Poco::toLower(Poco::trim(username)));
+    });
+    if (!user) throw Error(ErrorKind::NotFound, "No such user: " + username + ".");
+    reset(user->id, caller);
+}
+
 }  // namespace registry::services

@@ -29,6 +29,9 @@ public:
     // Admin: removes a user's second factor and recovery codes and ends their sessions, so the
     // next sign-in is by password and (for a mandatory role) leads to enrolment again.
     void reset(const std::string& userId, const core::Caller& caller);
+    // The same by username, for the operator (`registry user reset-2fa`), e.g. when the only
+    // admin has lost their phone and nobody can sign in to reset it over the API.
+    void resetByUsername(const std::string& username, const core::Caller& caller);
 
     static constexpr int kRecoveryCodes = 10;
 

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "server/core/totp.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_server.h"
 
 #include <chrono>
@@ -242,6 +243,24 @@ BOOST_AUTO_TEST_CASE(an_admin_reset_removes_the_second_factor_and_is_audited) {
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'second_factor.reset' AND object_id = '" +
                                   user.id + "' AND user_id = '" + admin.id + "'") == 1);
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM recovery_codes WHERE user_id = '" + user.id + "'") == 0);
+}
+
+// The operator's way out when no admin can sign in (the only admin lost their phone).
+BOOST_AUTO_TEST_CASE(the_operator_resets_a_second_factor_from_the_command_line) {
+    TestServer server;
+    auto admin = server.login("admin");
+    auto client = server.client();
+    enrol(client, admin.token);
+    passwordStep(client, admin);
+    const auto config = registry::test::writePropertiesFile("db.url = " + server.db().serviceUrl() + "\nlog.level = warning\n");
+    auto r = registry::test::runRegistry({"--config", config, "user", "reset-2fa", admin.username});
+    BOOST_TEST_REQUIRE(r.exitCode == 0);
+    BOOST_TEST(client.get("/api/v1/me", admin.token).status == 401);
+    BOOST_TEST(client.send("POST", "/api/v1/sessions", credentials(admin)).status == 201);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'second_factor.reset' AND "
+                                  "username = 'registry-cli' AND object_id = '" + admin.id + "'") == 1);
+    auto unknown = registry::test::runRegistry({"--config", config, "user", "reset-2fa", "nobody-here"});
+    BOOST_TEST(unknown.exitCode == 65);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
