@@ -29,6 +29,7 @@ pseudonym.key_file = $STATE_DIR/pseudonym.key
 # Demo only: the demo admin, LOEF and researcher accounts sign in by password alone. Production
 # keeps the default (admin,loef,researcher must enrol a TOTP second factor); see README.
 auth.require_2fa_roles =
+demo.enabled = true
 PROPS
 
 REGISTRY=("$BUILD_DIR/registry" --config "$CONFIG")

@@ -30,6 +30,21 @@ install_packages() {
   fi
 }
 
+# npm_tools DIR: the npm packages pinned by DIR/package-lock.json, installed exactly (npm ci).
+npm_tools() {
+  local dir="$1"
+  if ! command -v npm >/dev/null 2>&1; then
+    log "installing Debian packages: nodejs npm"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    log "installing npm packages pinned in $dir/package-lock.json"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+    touch "$dir/node_modules"
+  fi
+}
+
 build_project() {
   local type="${1:-Release}"
   log "building ($type) in $BUILD_DIR"

@@ -8,12 +8,15 @@
 namespace registry::db {
 
 std::vector<std::string> setUpSchema(const std::string& ownerUrl, const std::string& schemaDir) {
-    auto changes = Migrator(ownerUrl, schemaDir).migrate();
-    pqxx::connection owner(ownerUrl);
-    for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {
-        changes.push_back("form definition version " + std::to_string(version));
-    }
-    return changes;
+    // The forms are published under the migration lock, on its connection: two instances that
+    // start together cannot both insert the same version.
+    return Migrator(ownerUrl, schemaDir).migrate([&](pqxx::connection& owner) {
+        std::vector<std::string> changes;
+        for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {
+            changes.push_back("form definition version " + std::to_string(version));
+        }
+        return changes;
+    });
 }
 
 }  // namespace registry::db
