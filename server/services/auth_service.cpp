@@ -23,6 +23,19 @@ const char* const kLoginFailed = "The username or password is incorrect.";
 const char* const kCodeFailed =
     "The sign-in code is incorrect, expired or already used, or the sign-in step has expired.";
 
+enum class Outcome { Success, Failed, Locked };
+
+// Errors are thrown only after the transaction committed, so failure records and their audit
+// events are kept.
+LoginResult settle(Outcome outcome, int retryAfter, const char* failedText, LoginResult result) {
+    if (outcome == Outcome::Locked) {
+        throw Error(ErrorKind::TooManyRequests, "Too many failed sign-in attempts; try again later.")
+            .withHeader("Retry-After", std::to_string(retryAfter));
+    }
+    if (outcome == Outcome::Failed) throw Error(ErrorKind::Unauthorized, failedText);
+    return result;
+}
+
 Principal principalOf(const db::UserRecord& user, const std::string& sessionId, bool enrolmentOnly) {
     Principal p{user.id, user.username, user.displayName, user.role, user.region, user.organisation, sessionId, false};
     p.enrolmentOnly = enrolmentOnly;
@@ -53,7 +66,7 @@ LoginResult AuthService::login(const std::string& typedName, const std::string& 
     const std::string username = Poco::toLower(Poco::trim(typedName));
     // Outcomes are decided inside the transaction, but an error is thrown only after commit so
     // that the failure record and its audit event are kept.
-    enum class Outcome { Success, Failed, Locked } outcome = Outcome::Failed;
+    Outcome outcome = Outcome::Failed;
     int retryAfter = 0;
     LoginResult result;
     db::inTransaction(pool_, [&](pqxx::work& tx) {
@@ -113,17 +126,12 @@ LoginResult AuthService::login(const std::string& typedName, const std::string& 
         db::AuditRepository::append(tx, event);
         outcome = Outcome::Success;
     });
-    if (outcome == Outcome::Locked) {
-        throw Error(ErrorKind::TooManyRequests, "Too many failed logins; try again later.")
-            .withHeader("Retry-After", std::to_string(retryAfter));
-    }
-    if (outcome == Outcome::Failed) throw Error(ErrorKind::Unauthorized, kLoginFailed);
-    return result;
+    return settle(outcome, retryAfter, kLoginFailed, std::move(result));
 }
 
 LoginResult AuthService::completeSecondFactor(const std::string& challengeToken, const std::string& code,
                                               const core::Caller& caller) {
-    enum class Outcome { Success, Failed, Locked } outcome = Outcome::Failed;
+    Outcome outcome = Outcome::Failed;
     int retryAfter = 0;
     LoginResult result;
     if (challengeToken.empty() || challengeToken.size() > 128 || code.size() > 64) {
@@ -190,20 +198,15 @@ LoginResult AuthService::completeSecondFactor(const std::string& challengeToken,
         db::AuditRepository::append(tx, event);
         outcome = Outcome::Success;
     });
-    if (outcome == Outcome::Locked) {
-        throw Error(ErrorKind::TooManyRequests, "Too many failed sign-in attempts; try again later.")
-            .withHeader("Retry-After", std::to_string(retryAfter));
-    }
-    if (outcome == Outcome::Failed) throw Error(ErrorKind::Unauthorized, kCodeFailed);
-    return result;
+    return settle(outcome, retryAfter, kCodeFailed, std::move(result));
 }
 
 std::vector<SessionInfo> AuthService::listSessions(const core::Caller& caller) {
     std::vector<SessionInfo> out;
     db::inTransaction(pool_, [&](pqxx::work& tx) {
-        for (const auto& s : db::SessionRepository::listActive(tx, caller.user.userId, settings_.sessionIdleMinutes)) {
-            out.push_back({s.id, s.createdAt, s.lastSeenAt, s.expiresAt, s.clientAddress, s.enrolmentOnly,
-                           s.id == caller.user.sessionId});
+        for (auto& s : db::SessionRepository::listActive(tx, caller.user.userId, settings_.sessionIdleMinutes)) {
+            const bool current = s.id == caller.user.sessionId;
+            out.push_back({std::move(s), current});
         }
         db::AuditRepository::append(tx, core::newAuditEvent(caller, "session.list", "success", "user", caller.user.userId));
     });

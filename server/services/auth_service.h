@@ -2,6 +2,7 @@
 
 #include "server/core/caller.h"
 #include "server/db/pool.h"
+#include "server/db/session_repository.h"
 
 #include <set>
 #include <string>
@@ -33,13 +34,8 @@ struct LoginResult {
 };
 
 struct SessionInfo {
-    std::string id;
-    std::string createdAt;
-    std::string lastSeenAt;
-    std::string expiresAt;
-    std::string clientAddress;
-    bool enrolmentOnly = false;
-    bool current = false;
+    db::SessionRepository::ActiveSession session;
+    bool current = false;  // the session making the request
 };
 
 // Logins, sessions and logout. Every outcome of a login is audited; failures answer one uniform

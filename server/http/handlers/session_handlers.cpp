@@ -28,7 +28,8 @@ void addSessionRoutes(Router& router, SessionDeps deps) {
 
     router.add("GET", "/api/v1/sessions", [deps](Request& req) {
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& s : deps.auth->listSessions(callerOf(req))) {
+        for (const auto& info : deps.auth->listSessions(callerOf(req))) {
+            const auto& s = info.session;
             Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
             o->set("id", s.id);
             o->set("created_at", s.createdAt);
@@ -36,7 +37,7 @@ void addSessionRoutes(Router& router, SessionDeps deps) {
             o->set("expires_at", s.expiresAt);
             o->set("client_address", s.clientAddress.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.clientAddress));
             o->set("enrolment_only", s.enrolmentOnly);
-            o->set("current", s.current);
+            o->set("current", info.current);
             items->add(o);
         }
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
