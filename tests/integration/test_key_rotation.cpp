@@ -162,6 +162,41 @@ BOOST_AUTO_TEST_CASE(rotation_keeps_linkage_and_resumes_after_being_killed) {
     second.stop();
 }
 
+// A record changed by a server on the new chain before the rotation reached it keeps its
+// references, brought to the new key version along with the rest of the record.
+BOOST_AUTO_TEST_CASE(a_record_changed_mid_rotation_keeps_its_references) {
+    TestServer server;
+    const std::string key1 = server.config().getString("pseudonym.key_file");
+    auto doctor = server.login("forensic_doctor", "oost_brabant");
+    auto draft = server.client().send("POST", "/api/v1/exams", examWith("PL0912-2026-700001", "LOEF-2026-700"),
+                                      doctor.token);
+    BOOST_TEST_REQUIRE(draft.status == 201);
+    const std::string id = draft.json()->getValue<std::string>("id");
+
+    const std::string key2 = registry::test::writeTestKeyFile();
+    auto chained = server.config();
+    chained.set("pseudonym.key_file", key2);
+    chained.set("pseudonym.key_version", "2");
+    chained.set("pseudonym.previous_key_files", key1);
+    registry::app::RegistryServer second(chained);
+    second.start();
+    HttpClient client2(second.port());
+    auto patched = client2.send("PATCH", "/api/v1/exams/" + id, R"({"fields": {"interpreter_used": true}})", doctor.token,
+                                {{"If-Match", draft.header("etag")}});
+    BOOST_TEST_REQUIRE(patched.status == 200);
+    BOOST_TEST(patched.body.find("\"victim_reference\":\"present\"") != std::string::npos);
+    const auto chain = registry::core::Pseudonymiser::fromKeyFiles({key1}, key2, 2);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams WHERE id = '" + id + "' AND pseudonym_key_version = 2 AND "
+                                  "victim_pseudonym = '" + chain.pseudonymise("LOEF-2026-700") + "' AND police_pseudonym = '" +
+                                  chain.pseudonymise("PL0912-2026-700001") + "'") == 1);
+    // Its newest stored version says so too; the first still waits for the rotation.
+    BOOST_TEST(server.db().scalar("SELECT pseudonym_key_version FROM exam_versions WHERE exam_id = '" + id +
+                                  "' AND version = 2") == 2);
+    BOOST_TEST(server.db().scalar("SELECT pseudonym_key_version FROM exam_versions WHERE exam_id = '" + id +
+                                  "' AND version = 1") == 1);
+    second.stop();
+}
+
 BOOST_AUTO_TEST_CASE(a_chain_missing_an_old_key_is_refused) {
     TestServer server;
     auto doctor = server.login("forensic_doctor", "oost_brabant");
