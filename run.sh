@@ -26,6 +26,9 @@ db.url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_a
 db.owner_url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_owner
 db.schema_dir = $REPO_DIR/schema
 pseudonym.key_file = $STATE_DIR/pseudonym.key
+# Demo only: the demo admin, LOEF and researcher accounts sign in by password alone. Production
+# keeps the default (admin,loef,researcher must enrol a TOTP second factor); see README.
+auth.require_2fa_roles =
 demo.enabled = true
 PROPS
 

@@ -9,6 +9,7 @@
 #include "server/http/handlers/import_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
 #include "server/http/handlers/report_handlers.h"
+#include "server/http/handlers/session_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
 #include <Poco/Logger.h>
@@ -27,6 +28,11 @@ std::string bearerToken(const http::Request& request) {
     return Poco::trim(value.substr(7));
 }
 
+// What a session that still has to enrol a second factor may do.
+bool allowedBeforeEnrolment(const std::string& action) {
+    return action == "second_factor.enrol" || action == "session.delete";
+}
+
 }  // namespace
 
 RegistryServer::RegistryServer(const Config& config) {
@@ -37,6 +43,9 @@ RegistryServer::RegistryServer(const Config& config) {
     metrics_ = std::make_shared<http::Metrics>();
     auto pseudonymiser = loadPseudonymiser(config);
     auth_ = std::make_unique<services::AuthService>(*pool_, auth);
+    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer);
+    const auto limits = rateLimitSettings(config);
+    rateLimiter_ = std::make_unique<core::RateLimiter>(limits.perSecond, limits.burst);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
     audit_ = std::make_unique<services::AuditService>(*pool_);
     anchor_ = std::make_unique<services::AuditAnchor>(
@@ -58,12 +67,39 @@ RegistryServer::RegistryServer(const Config& config) {
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
     http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
-    routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
+    routes_->authenticate = [this](http::Request& request) {
+        Principal principal = auth_->authenticate(bearerToken(request));
+        // Per user, not per connection or address: many clerks behind one NAT are not one user,
+        // and one user cannot escape the limit by opening more connections.
+        const auto decision = rateLimiter_->take(principal.userId);
+        if (!decision.allowed) {
+            metrics_->countRateLimited();
+            throw Error(ErrorKind::TooManyRequests, "Too many requests; slow down and retry later.")
+                .withHeader("Retry-After", std::to_string(decision.retryAfterSeconds));
+        }
+        if (principal.enrolmentOnly) {
+            const std::string action = routes_->router.match(request.method, request.path).action;
+            if (!allowedBeforeEnrolment(action)) {
+                request.user = principal;
+                try {
+                    auth_->recordDenied(http::callerOf(request), action, "route", request.path,
+                                        "second-factor enrolment required");
+                } catch (const std::exception& e) {
+                    Poco::Logger::get("registry.audit").error(std::string("cannot record refused access: ") + e.what());
+                }
+                throw Error(ErrorKind::Forbidden,
+                            "Your role must sign in with a second factor: enrol first (POST /api/v1/me/second-factor, "
+                            "then POST /api/v1/me/second-factor/confirm).");
+            }
+        }
+        return principal;
+    };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {
             auth_->recordDenied(http::callerOf(request), action, "route", request.path, "role not permitted");

@@ -13,7 +13,9 @@
 #include "server/services/outcome_service.h"
 #include "server/services/export_service.h"
 #include "server/services/report_service.h"
+#include "server/services/two_factor_service.h"
 #include "server/services/user_service.h"
+#include "server/core/rate_limiter.h"
 
 #include <cstdint>
 #include <memory>
@@ -38,6 +40,8 @@ private:
     std::shared_ptr<db::ConnectionPool> pool_;
     std::shared_ptr<http::Metrics> metrics_;
     std::unique_ptr<services::AuthService> auth_;
+    std::unique_ptr<services::TwoFactorService> twoFactor_;
+    std::unique_ptr<core::RateLimiter> rateLimiter_;
     std::unique_ptr<services::UserService> users_;
     std::unique_ptr<services::AuditService> audit_;
     std::unique_ptr<services::AuditAnchor> anchor_;

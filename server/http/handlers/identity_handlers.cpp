@@ -11,7 +11,6 @@
 
 
 namespace registry::http {
-namespace {
 
 Poco::JSON::Object::Ptr principalJson(const Principal& p) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -23,6 +22,18 @@ Poco::JSON::Object::Ptr principalJson(const Principal& p) {
     o->set("organisation", p.organisation.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(p.organisation));
     return o;
 }
+
+Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("token", result.token);
+    body->set("expires_at", result.expiresAt);
+    body->set("user", principalJson(result.user));
+    // true: this session may only enrol a second factor (POST /api/v1/me/second-factor).
+    body->set("second_factor_enrolment_required", result.enrolmentRequired);
+    return body;
+}
+
+namespace {
 
 Poco::JSON::Object::Ptr auditJson(const db::StoredAuditEvent& s) {
     const auto& e = s.event;
@@ -78,11 +89,20 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             throw Error(ErrorKind::Unauthorized, "The username or password is incorrect.");
         }
         auto result = deps.auth->login(*username, *password, callerOf(req));
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        body->set("token", result.token);
-        body->set("expires_at", result.expiresAt);
-        body->set("user", principalJson(result.user));
-        return Response::json(201, body);
+        if (!result.challengeToken.empty()) {
+            // Password right, second factor still to come: no session yet, only a token that
+            // POST /api/v1/sessions/second-factor accepts, for a few minutes.
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            body->set("second_factor_required", true);
+            body->set("challenge_token", result.challengeToken);
+            body->set("expires_at", result.expiresAt);
+            Poco::JSON::Array::Ptr methods = new Poco::JSON::Array;
+            methods->add("totp");
+            methods->add("recovery_code");
+            body->set("methods", methods);
+            return Response::json(200, body);
+        }
+        return Response::json(201, loginJson(result));
     });
 
     router.add("DELETE", "/api/v1/sessions/current", [deps](Request& req) {

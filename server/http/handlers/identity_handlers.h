@@ -20,5 +20,8 @@ struct IdentityDeps {
 void addIdentityRoutes(Router& router, IdentityDeps deps);
 
 Poco::JSON::Object::Ptr userJson(const db::UserRecord& user);
+Poco::JSON::Object::Ptr principalJson(const Principal& principal);
+// The 201 body of a completed sign-in (either step): {token, expires_at, user, ...}.
+Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result);
 
 }  // namespace registry::http
