@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 
 install_packages
+build_web
 build_project "${REGISTRY_BUILD_TYPE:-Release}"
 
 throwaway_cluster registry-test "${REGISTRY_TEST_PG_PORT:-55433}"

@@ -7,7 +7,10 @@ BUILD_DIR="${REGISTRY_BUILD_DIR:-$REPO_DIR/build}"
 # Debian packages the build, the server and the tests need.
 REGISTRY_PACKAGES=(g++ cmake make pkg-config git openssl ca-certificates
   libpoco-dev libpqxx-dev libboost-test-dev libssl-dev libxlsxwriter-dev
-  postgresql postgresql-client libxml2-utils)
+  postgresql postgresql-client libxml2-utils nodejs chromium)
+# Debian's npm, unless the installed nodejs already brings its own (NodeSource packages do, and
+# conflict with Debian's npm).
+command -v npm >/dev/null 2>&1 || REGISTRY_PACKAGES+=(npm)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -35,6 +38,15 @@ build_project() {
   log "building ($type) in $BUILD_DIR"
   cmake -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# The web app's npm step: the pinned packages of server/web/package-lock.json (Chart.js, and the
+# browser-test tools), then the vendor copy into server/web/app/vendor/. Never downloads a browser.
+build_web() {
+  log "building the web app (npm ci in server/web)"
+  (cd "$REPO_DIR/server/web" &&
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+    npm run --silent build)
 }
 
 pg_bindir() {

@@ -8,6 +8,8 @@
 #include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
 #include "server/http/handlers/system_handlers.h"
+#include "server/http/session_cookie.h"
+#include "server/http/static_site.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -17,7 +19,11 @@ namespace {
 
 std::string bearerToken(const http::Request& request) {
     auto header = request.header("Authorization");
-    if (!header) throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    if (!header) {
+        // The web app's session cookie stands in for the header, with its CSRF token.
+        if (auto cookie = http::sessionCookieToken(request)) return *cookie;
+        throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    }
     const std::string value = Poco::trim(*header);
     if (value.size() < 8 || Poco::icompare(value.substr(0, 7), "bearer ") != 0) {
         throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
@@ -45,10 +51,20 @@ RegistryServer::RegistryServer(const Config& config) {
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
-    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
+                                              !httpSettings.tlsCertificate.empty()});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
-    routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
+    routes_->authenticate = [this](http::Request& request) {
+        const std::string token = bearerToken(request);
+        auto user = auth_->authenticate(token);
+        if (!request.header("Authorization")) http::requireCsrf(request, token);
+        return user;
+    };
+    auto site = std::make_shared<const http::StaticSite>(webRoot(config));
+    if (site->fileCount() > 0) {
+        routes_->staticFiles = [site](const http::Request& request) { return site->serve(request); };
+    }
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {
             auth_->recordDenied(http::callerOf(request), action, "route", request.path, "role not permitted");

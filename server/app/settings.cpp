@@ -89,4 +89,12 @@ std::string schemaDir(const Config& config) {
     return dir;
 }
 
+std::string webRoot(const Config& config) {
+    const std::string dir = config.getString("web.root");
+    if (!dir.empty() && !(Poco::File(dir).exists() && Poco::File(dir).isDirectory())) {
+        throw ConfigError("web.root", "directory '" + dir + "' does not exist");
+    }
+    return dir;
+}
+
 }  // namespace registry::app

@@ -141,6 +141,12 @@ private:
             throw Error(ErrorKind::BadRequest, "The request URI is malformed.");
         }
         readBody(in, settings_.maxBodyBytes, request.body);
+        if (routes_.staticFiles) {
+            if (auto file = routes_.staticFiles(request)) {
+                route = "static";
+                return std::move(*file);
+            }
+        }
         auto match = routes_.router.match(request.method, request.path);
         route = match.pattern;
         request.pathParams = std::move(match.params);

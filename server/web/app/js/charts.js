@@ -1,0 +1,154 @@
+// The four dashboard charts, drawn by Chart.js (served from /vendor, see vendor.js), each with a
+// table of its numbers as its text alternative. Suppressed cells are left out of a chart (a gap,
+// never a guessed value) and show the suppression mark in the table.
+import { h } from './dom.js';
+import { cellNode, numberOf } from './cells.js';
+import { formatNumber, t } from './i18n.js';
+
+export const PALETTE = ['#154273', '#a64f00', '#2c6e31', '#6a3d9a', '#8a1538'];
+
+const charts = new Set();
+export function destroyCharts() {
+  for (const chart of charts) chart.destroy();
+  charts.clear();
+}
+
+// Draws the 48-hour target as a dashed vertical line between the last bin that ends at or before
+// 48 h and the first that starts there.
+const targetLine = {
+  id: 'targetLine',
+  afterDatasetsDraw(chart, args, options) {
+    if (options.index === undefined || options.index < 0) return;
+    const x = chart.scales.x;
+    const { top, bottom } = chart.chartArea;
+    const left = x.getPixelForValue(options.index);
+    const right = x.getPixelForValue(options.index + 1);
+    const at = (left + right) / 2;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#8a1538';
+    ctx.lineWidth = 2;
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(at, top);
+    ctx.lineTo(at, bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = '#8a1538';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillText(options.label, at + 4, top + 12);
+    ctx.restore();
+  },
+};
+
+function baseOptions(extra = {}) {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    plugins: { legend: { display: false }, ...(extra.plugins || {}) },
+    scales: extra.scales || { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    indexAxis: extra.indexAxis || 'x',
+  };
+}
+
+function chartFigure({ id, title, config, table }) {
+  // The canvas is an image to assistive technology; its numbers are in the table below it.
+  const canvas = h('canvas', { id: `${id}-canvas`, role: 'img', 'aria-label': title,
+    'aria-describedby': `${id}-table-caption` });
+  const figure = h('section', { class: 'chart-card', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title),
+    h('div', { class: 'chart-box' }, canvas),
+    h('details', { class: 'chart-table' },
+      h('summary', {}, t('show_table')),
+      table));
+  const create = () => {
+    if (!window.Chart) return;  // the vendor script failed to load: the tables still show every number
+    charts.add(new window.Chart(canvas, config));
+  };
+  return { figure, create };
+}
+
+function table(id, caption, head, rows) {
+  return h('table', { class: 'data-table' },
+    h('caption', { id: `${id}-table-caption` }, caption),
+    h('thead', {}, h('tr', {}, head.map((text, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, text)))),
+    h('tbody', {}, rows.map((row) => h('tr', {}, row.map((cell, i) => (i === 0
+      ? h('th', { scope: 'row' }, cell)
+      : h('td', { class: 'num' }, cell)))))));
+}
+
+const count = (v) => formatNumber(v);
+
+export function examsPerPeriodChart(data, { minCell, periodLabel, regionLabel }) {
+  const periods = data.periods || [];
+  const series = data.series || [];
+  const title = t('chart_exams', { period: periodLabel.toLowerCase() });
+  return chartFigure({
+    id: 'chart-exams', title,
+    config: {
+      type: 'bar',
+      data: { labels: periods, datasets: series.map((s, i) => ({
+        label: regionLabel(s.region), data: s.values.map(numberOf), backgroundColor: PALETTE[i % PALETTE.length] })) },
+      options: { ...baseOptions(), plugins: { legend: { display: series.length > 1, position: 'bottom' } } },
+    },
+    table: table('chart-exams', title, [t('period'), ...series.map((s) => regionLabel(s.region))],
+      periods.map((p, row) => [p, ...series.map((s) => cellNode(s.values[row], count, minCell))])),
+  });
+}
+
+function binLabel(bin) {
+  return bin.to === null || bin.to === undefined ? `≥ ${bin.from}` : `${bin.from}–${bin.to}`;
+}
+
+export function hoursChart(data, { minCell }) {
+  const bins = data.bins || [];
+  const target = data.target_hours ?? 48;
+  const lastWithin = bins.reduce((found, bin, i) => (bin.to !== null && bin.to <= target ? i : found), -1);
+  const title = t('chart_hours');
+  return chartFigure({
+    id: 'chart-hours', title,
+    config: {
+      type: 'bar',
+      data: { labels: bins.map(binLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
+        backgroundColor: bins.map((b, i) => (i <= lastWithin ? PALETTE[0] : PALETTE[1])) }] },
+      options: { ...baseOptions(), plugins: { legend: { display: false },
+        targetLine: { index: lastWithin, label: t('line_48h') } } },
+      plugins: [targetLine],
+    },
+    table: table('chart-hours', title, [t('hours_bin'), t('count')],
+      bins.map((b, i) => [binLabel(b), cellNode(data.values[i], count, minCell)])),
+  });
+}
+
+export function funnelChart(data, { minCell, stageLabel }) {
+  const stages = data.stages || [];
+  const title = t('chart_funnel');
+  return chartFigure({
+    id: 'chart-funnel', title,
+    config: {
+      type: 'bar',
+      data: { labels: stages.map(stageLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
+        backgroundColor: PALETTE[0] }] },
+      options: baseOptions({ indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }),
+    },
+    table: table('chart-funnel', title, [t('stage'), t('count')],
+      stages.map((s, i) => [stageLabel(s), cellNode(data.values[i], count, minCell)])),
+  });
+}
+
+export function yieldChart(data, { minCell, categoryLabel }) {
+  const categories = data.categories || [];
+  const title = t('chart_yield');
+  return chartFigure({
+    id: 'chart-yield', title,
+    config: {
+      type: 'bar',
+      data: { labels: categories.map(categoryLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
+        backgroundColor: [PALETTE[2], PALETTE[0], PALETTE[3]] }] },
+      options: baseOptions({ indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }),
+    },
+    table: table('chart-yield', title, [t('category'), t('count')],
+      categories.map((c, i) => [categoryLabel(c), cellNode(data.values[i], count, minCell)])),
+  });
+}
