@@ -75,6 +75,28 @@ test('the sign-in page is served under a strict CSP, in Dutch, and passes axe-co
   await screenshot(page, 'signin');
 });
 
+test('sign-in works with the keyboard alone', async (t) => {
+  const page = await open(t);
+  await page.goto(`${registry.base}/`);
+  await page.locator('#username').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
+  await page.keyboard.type(users.national.username);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.keyboard.type(users.national.password);
+  await page.keyboard.press('Enter');
+  await page.locator('#filter-region').waitFor();
+  // From the top of the page: the skip link first, then the header's controls, then the filters.
+  await page.reload();
+  await page.locator('#filter-region').waitFor();
+  const order = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.className));
+  }
+  assert.deepEqual(order, ['skip-link', 'lang-switch', 'sign-out', 'filter-region']);
+});
+
 test('English can be chosen and stays chosen', async (t) => {
   const page = await open(t);
   await page.goto(`${registry.base}/signin`);
@@ -151,6 +173,46 @@ test('an expired session returns to sign-in with a message, and back to the same
   await page.locator('form.signin-form button[type="submit"]').click();
   await page.locator('h1', { hasText: 'Dashboard' }).waitFor();
   assert.equal(await page.locator('input[name="granularity"][value="quarter"]').isChecked(), true);
+});
+
+test('the URL holds the filters: a bookmarked view opens as it was, and the API is asked for it', async (t) => {
+  const page = await open(t);
+  await signIn(page, users.national);
+  await page.locator('#filter-apply').waitFor();
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/dashboard?') && r.url().includes('granularity=quarter'));
+  await page.goto(`${registry.base}/dashboard?region=oost_nederland&from=2026-01-01&to=2026-06-30&granularity=quarter`);
+  const request = new URL((await asked).url());
+  assert.equal(request.searchParams.get('region'), 'oost_nederland');
+  assert.equal(request.searchParams.get('from'), '2026-01-01');
+  assert.equal(request.searchParams.get('to'), '2026-06-30');
+  assert.equal(await page.locator('#filter-region').inputValue(), 'oost_nederland');
+  assert.equal(await page.locator('#filter-from').inputValue(), '2026-01-01');
+  assert.equal(await page.locator('#filter-to').inputValue(), '2026-06-30');
+  assert.equal(await page.locator('input[name="granularity"][value="quarter"]').isChecked(), true);
+  // Changing a filter rewrites the URL; Back returns to the previous filters.
+  await page.locator('#filter-region').selectOption('midden_nederland');
+  await page.waitForURL(/region=midden_nederland/);
+  await page.goBack();
+  await page.waitForURL(/region=oost_nederland/);
+  assert.equal(await page.locator('#filter-region').inputValue(), 'oost_nederland');
+  // A start after the end is refused in the form, not sent.
+  await page.locator('#filter-from').fill('2026-07-01');
+  await page.locator('#filter-apply').click();
+  await page.locator('#filter-error').waitFor();
+  assert.match(new URL(page.url()).search, /from=2026-01-01/);
+});
+
+test('a regional pilot lead is offered only their own region', async (t) => {
+  const page = await open(t);
+  await signIn(page, users.leadOb);
+  await page.locator('#filter-region').waitFor();
+  assert.deepEqual(await page.locator('#filter-region option').evaluateAll((os) => os.map((o) => o.value)), ['oost_brabant']);
+  assert.equal(await page.locator('#filter-region').isDisabled(), true);
+  // Another region in a bookmarked URL is replaced by their own.
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/dashboard?'));
+  await page.goto(`${registry.base}/dashboard?region=midden_nederland`);
+  assert.equal(new URL((await asked).url()).searchParams.get('region'), 'oost_brabant');
+  assert.match(page.url(), /region=oost_brabant/);
 });
 
 test('a doctor and a researcher cannot open the dashboard', async (t) => {
