@@ -7,7 +7,20 @@ import { lang, setLang, t, translateStatic } from './i18n.js';
 import { renderSignIn } from './signin.js';
 import { renderDashboard } from './dashboard.js';
 
-const DASHBOARD_ROLES = ['pilot_lead', 'loef'];
+// The app's pages: each names the roles that may open it (the API decides too). A page added
+// here must also be added to StaticSite::pages() on the server. The first page a role may
+// open is its home.
+const PAGES = {
+  '/dashboard': {
+    roles: ['pilot_lead', 'loef'],
+    render: (main, user) => renderDashboard(main, user,
+      { navigate: (search) => history.pushState(null, '', `/dashboard${search}`) }),
+  },
+};
+
+function homeOf(role) {
+  return Object.keys(PAGES).find((path) => PAGES[path].roles.includes(role)) || '/dashboard';
+}
 const main = document.getElementById('main');
 const signOutButton = document.getElementById('sign-out');
 const langButton = document.getElementById('lang-switch');
@@ -22,7 +35,9 @@ function go(path, { replace = false } = {}) {
 
 // Where to go after signing in: a page of this app only (never another origin).
 function safeNext(value) {
-  return value && /^\/(dashboard)?(\?[^#]*)?$/.test(value) ? value : '/dashboard';
+  if (!value || !value.startsWith('/') || value.startsWith('//')) return '/';
+  const url = new URL(value, location.origin);
+  return url.origin === location.origin && (url.pathname === '/' || url.pathname in PAGES) ? url.pathname + url.search : '/';
 }
 
 function showSignIn(notice, next) {
@@ -85,14 +100,15 @@ async function route() {
   }
   showUser();
   if (location.pathname === '/') {
-    go('/dashboard', { replace: true });
+    go(homeOf(user.role), { replace: true });
     return;
   }
-  if (!DASHBOARD_ROLES.includes(user.role)) {
+  const page = PAGES[location.pathname];
+  if (!page || !page.roles.includes(user.role)) {
     showNoAccess();
     return;
   }
-  await renderDashboard(main, user, { navigate: (search) => history.pushState(null, '', `/dashboard${search}`) });
+  await page.render(main, user);
 }
 
 onSessionExpired(() => {
