@@ -3,7 +3,7 @@
 // never a guessed value) and show the suppression mark in the table.
 import { h } from './dom.js';
 import { cellNode, numberOf } from './cells.js';
-import { formatNumber, t } from './i18n.js';
+import { formatNumber, formatPercent, t } from './i18n.js';
 
 export const PALETTE = ['#154273', '#a64f00', '#2c6e31', '#6a3d9a', '#8a1538'];
 
@@ -13,17 +13,13 @@ export function destroyCharts() {
   charts.clear();
 }
 
-// Draws the 48-hour target as a dashed vertical line between the last bin that ends at or before
-// 48 h and the first that starts there.
+// Draws the 48-hour target as a dashed vertical line at its place on the hours axis.
 const targetLine = {
   id: 'targetLine',
   afterDatasetsDraw(chart, args, options) {
-    if (options.index === undefined || options.index < 0) return;
-    const x = chart.scales.x;
+    if (options.hours === undefined) return;
+    const at = chart.scales.x.getPixelForValue(options.hours);
     const { top, bottom } = chart.chartArea;
-    const left = x.getPixelForValue(options.index);
-    const right = x.getPixelForValue(options.index + 1);
-    const at = (left + right) / 2;
     const ctx = chart.ctx;
     ctx.save();
     ctx.strokeStyle = '#8a1538';
@@ -97,27 +93,37 @@ export function examsPerPeriodChart(data, { minCell, periodLabel, regionLabel })
   });
 }
 
-function binLabel(bin) {
-  return bin.to === null || bin.to === undefined ? `≥ ${bin.from}` : `${bin.from}–${bin.to}`;
-}
-
+// The report gives the distribution as quantiles (hours) and shares within 24, 48 and 72 hours:
+// together the points of its cumulative distribution, drawn as a line with the 48 h target.
 export function hoursChart(data, { minCell }) {
-  const bins = data.bins || [];
+  const quantiles = data.quantiles || [];
+  const within = data.within || [];
   const target = data.target_hours ?? 48;
-  const lastWithin = bins.reduce((found, bin, i) => (bin.to !== null && bin.to <= target ? i : found), -1);
+  const points = [
+    ...quantiles.filter((q) => numberOf(q.hours) !== null).map((q) => ({ x: numberOf(q.hours), y: q.q })),
+    ...within.filter((w) => numberOf(w.share) !== null).map((w) => ({ x: w.hours, y: numberOf(w.share) })),
+  ].sort((a, b) => a.x - b.x || a.y - b.y);
   const title = t('chart_hours');
+  const hours = (v) => t('hours', { value: formatNumber(v, 1) });
+  const rows = [
+    ...within.map((w) => [t('within_hours', { hours: w.hours }), cellNode(w.share, formatPercent, minCell)]),
+    ...quantiles.map((q) => [q.q === 0.5 ? t('median') : t('quantile', { q: Math.round(q.q * 100) }),
+      cellNode(q.hours, hours, minCell)]),
+  ];
   return chartFigure({
     id: 'chart-hours', title,
     config: {
-      type: 'bar',
-      data: { labels: bins.map(binLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
-        backgroundColor: bins.map((b, i) => (i <= lastWithin ? PALETTE[0] : PALETTE[1])) }] },
-      options: { ...baseOptions(), plugins: { legend: { display: false },
-        targetLine: { index: lastWithin, label: t('line_48h') } } },
+      type: 'line',
+      data: { datasets: [{ label: t('share_examined'), data: points, borderColor: PALETTE[0],
+        backgroundColor: PALETTE[0], pointRadius: 4, stepped: false, tension: 0 }] },
+      options: { ...baseOptions({ scales: {
+        x: { type: 'linear', min: 0, suggestedMax: 96, title: { display: true, text: t('hours_axis') } },
+        y: { min: 0, max: 1, ticks: { callback: (v) => formatPercent(v) }, title: { display: true, text: t('share_examined') } },
+      } }), plugins: { legend: { display: false }, targetLine: { hours: target, label: t('line_48h') },
+        tooltip: { callbacks: { label: (c) => `${formatPercent(c.parsed.y)} ≤ ${hours(c.parsed.x)}` } } } },
       plugins: [targetLine],
     },
-    table: table('chart-hours', title, [t('hours_bin'), t('count')],
-      bins.map((b, i) => [binLabel(b), cellNode(data.values[i], count, minCell)])),
+    table: table('chart-hours', title, [t('measure'), t('value')], rows),
   });
 }
 
@@ -144,11 +150,12 @@ export function yieldChart(data, { minCell, categoryLabel }) {
     id: 'chart-yield', title,
     config: {
       type: 'bar',
-      data: { labels: categories.map(categoryLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
+      data: { labels: categories.map(categoryLabel), datasets: [{ label: t('share'), data: data.values.map(numberOf),
         backgroundColor: [PALETTE[2], PALETTE[0], PALETTE[3]] }] },
-      options: baseOptions({ indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }),
+      options: baseOptions({ indexAxis: 'y',
+        scales: { x: { min: 0, max: 1, ticks: { callback: (v) => formatPercent(v) } } } }),
     },
-    table: table('chart-yield', title, [t('category'), t('count')],
-      categories.map((c, i) => [categoryLabel(c), cellNode(data.values[i], count, minCell)])),
+    table: table('chart-yield', title, [t('category'), t('share')],
+      categories.map((c, i) => [categoryLabel(c), cellNode(data.values[i], formatPercent, minCell)])),
   });
 }

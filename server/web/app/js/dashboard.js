@@ -6,7 +6,7 @@ import { announce, h, replaceChildren } from './dom.js';
 import { cellNode, numberOf } from './cells.js';
 import { destroyCharts, examsPerPeriodChart, funnelChart, hoursChart, yieldChart } from './charts.js';
 import { codeLabel, codesOf, fieldLabel, loadForm } from './forms.js';
-import { formatDateTime, formatNumber, formatPercent, t } from './i18n.js';
+import { formatDateTime, formatNumber, formatPercent, lang, t } from './i18n.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 let loadSeq = 0;
@@ -138,10 +138,12 @@ function renderFigures(container, data, filters) {
   replaceChildren(container,
     kpiTiles(data.kpis, minCell),
     h('div', { class: 'chart-grid' }, figures.map((f) => f.figure)),
+    // The report's own statement of the rule (REPORTS.md: every format documents it).
     h('p', { class: 'footnote', id: 'suppression-footnote' },
-      t('suppression_footnote', { mark: data.suppression?.mark || 'x', min: minCell, max: minCell - 1 })),
+      (lang() === 'en' ? data.suppression?.footnote_en : data.suppression?.footnote_nl)
+        || t('suppression_footnote', { mark: data.suppression?.mark || 'x', min: minCell, max: minCell - 1 })),
     p.generated_at ? h('p', { class: 'provenance', id: 'provenance' }, t('provenance', {
-      at: formatDateTime(p.generated_at), records: p.record_count ?? '–',
+      at: formatDateTime(p.generated_at),
       versions: (p.form_versions || []).join(', '), digest: (p.data_digest || '').slice(0, 12) })) : null);
   for (const f of figures) f.create();
 }
@@ -184,6 +186,7 @@ export async function renderDashboard(main, user, { navigate }) {
   };
   // A URL with missing or corrected filters is rewritten to the filters actually shown.
   history.replaceState(null, '', `/dashboard${searchOf(filters)}`);
+  document.title = `${t('dashboard_title')} – ${t('app_title')}`;
   replaceChildren(main,
     h('h1', {}, t('dashboard_title')),
     filterForm(user, regions, filters, onChange),

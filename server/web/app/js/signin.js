@@ -61,6 +61,7 @@ export function renderSignIn(main, { notice, onSignedIn }) {
   submit);
 
   const noticeKey = NOTICES[notice];
+  document.title = `${t('signin_title')} – ${t('app_title')}`;
   replaceChildren(main, h('section', { class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, t('signin_title')),
     noticeKey ? h('p', { class: 'message message-info', role: 'status', id: 'signin-notice' }, t(noticeKey)) : null,
