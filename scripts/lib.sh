@@ -7,7 +7,7 @@ BUILD_DIR="${REGISTRY_BUILD_DIR:-$REPO_DIR/build}"
 # Debian packages the build, the server and the tests need.
 REGISTRY_PACKAGES=(g++ cmake make pkg-config git openssl ca-certificates
   libpoco-dev libpqxx-dev libboost-test-dev libssl-dev libxlsxwriter-dev
-  postgresql postgresql-client libxml2-utils nodejs chromium)
+  postgresql postgresql-client libxml2-utils libglpk-dev nodejs chromium)
 # Debian's npm, unless the installed nodejs already brings its own (NodeSource packages do, and
 # conflict with Debian's npm).
 command -v npm >/dev/null 2>&1 || REGISTRY_PACKAGES+=(npm)

@@ -10,6 +10,7 @@
 #include "server/services/exam_service.h"
 #include "server/services/form_catalog.h"
 #include "server/services/outcome_service.h"
+#include "server/services/report_service.h"
 #include "server/services/user_service.h"
 
 #include <cstdint>
@@ -41,6 +42,8 @@ private:
     std::unique_ptr<services::FormCatalog> forms_;
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;
+    std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
+    std::unique_ptr<services::ReportService> reports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

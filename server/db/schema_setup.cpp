@@ -1,5 +1,6 @@
 #include "server/db/schema_setup.h"
 
+#include "server/db/fact_storage.h"
 #include "server/db/form_repository.h"
 #include "server/db/migrator.h"
 
@@ -13,6 +14,7 @@ std::vector<std::string> setUpSchema(const std::string& ownerUrl, const std::str
     for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {
         changes.push_back("form definition version " + std::to_string(version));
     }
+    if (FactStorage::sync(owner)) changes.push_back("report storage (exam_facts) regenerated from the form definitions");
     return changes;
 }
 
