@@ -4,6 +4,7 @@
 #include "server/app/settings.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
+#include "server/http/handlers/dashboard_handlers.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
@@ -62,6 +63,7 @@ RegistryServer::RegistryServer(const Config& config) {
                                               !httpSettings.tlsCertificate.empty()});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addReportRoutes(routes_->router, {reports_.get()});
+    http::addDashboardRoutes(routes_->router, {reports_.get()});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) {
         const std::string token = bearerToken(request);

@@ -46,6 +46,7 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/users/{id}", {"admin"}},
         {"PATCH /api/v1/users/{id}", {"admin"}},
         {"GET /api/v1/audit", {"admin"}},
+        {"GET /api/v1/dashboard", {"pilot_lead", "loef"}},
         {"GET /api/v1/openapi.json", kPublic},
         {"GET /api/v1/reports", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
         {"GET /api/v1/reports/{kind}", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
