@@ -108,7 +108,15 @@ async function route() {
     showNoAccess();
     return;
   }
-  await page.render(main, user);
+  try {
+    await page.render(main, user);
+  } catch (e) {
+    // 401: the session ended while the page loaded; the expiry listener shows the sign-in.
+    if (e instanceof ApiError && e.status === 401) return;
+    replaceChildren(main, h('p', { class: 'message message-error', role: 'alert' },
+      e instanceof ApiError && e.status === 0 ? t('network_error')
+        : t('server_error', { id: (e instanceof ApiError && e.headers?.get('X-Request-Id')) || '?' })));
+  }
 }
 
 onSessionExpired(() => {

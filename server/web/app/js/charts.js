@@ -2,7 +2,7 @@
 // table of its numbers as its text alternative. Suppressed cells are left out of a chart (a gap,
 // never a guessed value) and show the suppression mark in the table.
 import { h } from './dom.js';
-import { cellNode, numberOf } from './cells.js';
+import { MARK, cellNode, isSuppressed, numberOf } from './cells.js';
 import { formatNumber, formatPercent, t } from './i18n.js';
 
 export const PALETTE = ['#154273', '#a64f00', '#2c6e31', '#6a3d9a', '#8a1538'];
@@ -33,6 +33,30 @@ const targetLine = {
     ctx.fillStyle = '#8a1538';
     ctx.font = '12px system-ui, sans-serif';
     ctx.fillText(options.label, at + 4, top + 12);
+    ctx.restore();
+  },
+};
+
+// Marks a suppressed bar with the suppression mark at its base, so that it is not mistaken for a
+// zero (the number itself is never sent, so no bar can be drawn).
+const suppressedMarks = {
+  id: 'suppressedMarks',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.fillStyle = '#a31515';
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    chart.data.datasets.forEach((dataset, d) => {
+      if (!dataset.suppressed || !chart.isDatasetVisible(d)) return;
+      const meta = chart.getDatasetMeta(d);
+      dataset.suppressed.forEach((hidden, i) => {
+        if (!hidden || !meta.data[i]) return;
+        const { x, y } = meta.data[i].tooltipPosition();
+        if (chart.options.indexAxis === 'y') ctx.fillText(MARK, chart.chartArea.left + 8, y + 4);
+        else ctx.fillText(MARK, x, chart.chartArea.bottom - 3);
+      });
+    });
     ctx.restore();
   },
 };
@@ -85,8 +109,10 @@ export function examsPerPeriodChart(data, { minCell, periodLabel, regionLabel })
     config: {
       type: 'bar',
       data: { labels: periods, datasets: series.map((s, i) => ({
-        label: regionLabel(s.region), data: s.values.map(numberOf), backgroundColor: PALETTE[i % PALETTE.length] })) },
+        label: regionLabel(s.region), data: s.values.map(numberOf), suppressed: s.values.map(isSuppressed),
+        backgroundColor: PALETTE[i % PALETTE.length] })) },
       options: { ...baseOptions(), plugins: { legend: { display: series.length > 1, position: 'bottom' } } },
+      plugins: [suppressedMarks],
     },
     table: table('chart-exams', title, [t('period'), ...series.map((s) => regionLabel(s.region))],
       periods.map((p, row) => [p, ...series.map((s) => cellNode(s.values[row], count, minCell))])),
@@ -135,8 +161,9 @@ export function funnelChart(data, { minCell, stageLabel }) {
     config: {
       type: 'bar',
       data: { labels: stages.map(stageLabel), datasets: [{ label: t('count'), data: data.values.map(numberOf),
-        backgroundColor: PALETTE[0] }] },
+        suppressed: data.values.map(isSuppressed), backgroundColor: PALETTE[0] }] },
       options: baseOptions({ indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }),
+      plugins: [suppressedMarks],
     },
     table: table('chart-funnel', title, [t('stage'), t('count')],
       stages.map((s, i) => [stageLabel(s), cellNode(data.values[i], count, minCell)])),
@@ -151,9 +178,10 @@ export function yieldChart(data, { minCell, categoryLabel }) {
     config: {
       type: 'bar',
       data: { labels: categories.map(categoryLabel), datasets: [{ label: t('share'), data: data.values.map(numberOf),
-        backgroundColor: [PALETTE[2], PALETTE[0], PALETTE[3]] }] },
+        suppressed: data.values.map(isSuppressed), backgroundColor: [PALETTE[2], PALETTE[0], PALETTE[3]] }] },
       options: baseOptions({ indexAxis: 'y',
         scales: { x: { min: 0, max: 1, ticks: { callback: (v) => formatPercent(v) } } } }),
+      plugins: [suppressedMarks],
     },
     table: table('chart-yield', title, [t('category'), t('share')],
       categories.map((c, i) => [categoryLabel(c), cellNode(data.values[i], formatPercent, minCell)])),
