@@ -28,6 +28,7 @@ db.owner_url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=regi
 db.schema_dir = $REPO_DIR/schema
 web.root = $REPO_DIR/server/web/app
 pseudonym.key_file = $STATE_DIR/pseudonym.key
+demo.enabled = true
 PROPS
 
 REGISTRY=("$BUILD_DIR/registry" --config "$CONFIG")

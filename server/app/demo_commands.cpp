@@ -104,6 +104,12 @@ void seedExams(const Config& config, db::ConnectionPool& pool, const std::map<st
 int runDemoCommand(const CommandLine& cl, const Config& config) {
     if (cl.words.size() != 2 || cl.words[1] != "seed") throw UsageError("demo needs a subcommand: seed");
     cl.allowOnly({});
+    // It resets (and prints) the passwords of the demo accounts, an admin among them, and adds
+    // synthetic exams: never against a database that was not set up for a demo.
+    if (!config.getBool("demo.enabled")) {
+        throw ConfigError("demo.enabled", "demo seed resets the demo accounts' passwords and adds synthetic exams; "
+                                          "it runs only where demo.enabled = true (run.sh sets it for its private database)");
+    }
     db::ConnectionPool pool(poolSettings(config, "db.url"));
     services::UserService users(pool, authSettings(config).pbkdf2Iterations);
     core::Caller caller;

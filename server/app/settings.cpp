@@ -18,6 +18,8 @@ http::ServerSettings serverSettings(const Config& config) {
     s.maxQueued = static_cast<int>(config.getInt("http.max_queued", 1, 100000));
     s.maxBodyBytes = static_cast<std::size_t>(config.getInt("http.max_body_bytes", 1024, 1LL << 30));
     s.keepAliveSeconds = static_cast<int>(config.getInt("http.keep_alive_seconds", 1, 3600));
+    s.headerTimeoutSeconds = static_cast<int>(config.getInt("http.header_timeout_seconds", 1, 600));
+    s.bodyTimeoutSeconds = static_cast<int>(config.getInt("http.body_timeout_seconds", 1, 3600));
     s.metricsLoopbackOnly = config.getBool("http.metrics_loopback_only");
     Poco::StringTokenizer proxies(config.getString("http.trusted_proxies"), ",",
                                   Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);

@@ -23,13 +23,17 @@ enum class ErrorKind {
     Forbidden,             // 403
     NotFound,              // 404 (also: outside the caller's scope)
     MethodNotAllowed,      // 405 with Allow
+    RequestTimeout,        // 408 headers or body not received in time
     Conflict,              // 409
+    LengthRequired,        // 411 a body sent without Content-Length (chunked)
     PreconditionFailed,    // 412 stale If-Match
     PayloadTooLarge,       // 413
+    UriTooLong,            // 414
     UnsupportedMediaType,  // 415
     ValidationFailed,      // 422 with field errors
     PreconditionRequired,  // 428 missing If-Match
     TooManyRequests,       // 429
+    HeaderFieldsTooLarge,  // 431
     ServiceUnavailable,    // 503 (database down, pool exhausted)
 };
 

@@ -15,7 +15,7 @@ namespace {
 
 // $2 region scope (NULL = all), $3 draft owner, $4 all drafts visible.
 #define EXAM_SCOPE \
-    " AND ($2::text IS NULL OR e.region = $2::text) AND (e.status <> 'draft' OR $4::boolean OR e.author_id::text = $3) "
+    " AND ($2::text IS NULL OR e.region = $2::text) AND (e.status <> 'draft' OR $4::boolean OR e.author_id = NULLIF($3, '')::uuid) "
 
 ExamRow readExam(const pqxx::row& r) {
     ExamRow e;
@@ -72,9 +72,9 @@ void ExamRepository::setStatus(pqxx::transaction_base& tx, const std::string& id
     exec(tx, kSetStatus, id, status, version);
 }
 
-static const Query kFind{"exam_find", "SELECT " EXAM_COLUMNS "WHERE e.id::text = $1" EXAM_SCOPE};
+static const Query kFind{"exam_find", "SELECT " EXAM_COLUMNS "WHERE e.id = $1::uuid" EXAM_SCOPE};
 static const Query kFindForUpdate{"exam_find_for_update",
-                                  "SELECT " EXAM_COLUMNS "WHERE e.id::text = $1" EXAM_SCOPE "FOR UPDATE OF e"};
+                                  "SELECT " EXAM_COLUMNS "WHERE e.id = $1::uuid" EXAM_SCOPE "FOR UPDATE OF e"};
 std::optional<ExamRow> ExamRepository::find(pqxx::transaction_base& tx, const std::string& id, const ExamScope& scope,
                                             bool forUpdate) {
     auto rows = exec(tx, forUpdate ? kFindForUpdate : kFind, id, scope.region, scope.draftOwner, scope.allDrafts);
@@ -82,7 +82,7 @@ std::optional<ExamRow> ExamRepository::find(pqxx::transaction_base& tx, const st
     return readExam(rows[0]);
 }
 
-static const Query kExists{"exam_exists", "SELECT 1 FROM exams WHERE id::text = $1"};
+static const Query kExists{"exam_exists", "SELECT 1 FROM exams WHERE id = $1::uuid"};
 bool ExamRepository::exists(pqxx::transaction_base& tx, const std::string& id) { return !exec(tx, kExists, id).empty(); }
 
 static const Query kList{"exam_list", "SELECT " EXAM_COLUMNS "WHERE true" EXAM_SCOPE R"SQL(

@@ -90,46 +90,62 @@ std::vector<Migration> Migrator::available() const {
     return migrations;
 }
 
-std::vector<std::string> Migrator::migrate() const {
+namespace {
+// Holds the migration lock for its lifetime, on a connection of its own session.
+class MigrationLock {
+public:
+    explicit MigrationLock(pqxx::connection& connection) : connection_(connection) {
+        pqxx::nontransaction tx(connection_);
+        tx.exec("SELECT pg_advisory_lock(" + std::to_string(kMigrationLockKey) + ")");
+    }
+    ~MigrationLock() {
+        try {
+            pqxx::nontransaction tx(connection_);
+            tx.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
+        } catch (const std::exception&) {
+            // The session ends with the connection, and the lock with it.
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    pqxx::connection& connection_;
+};
+}  // namespace
+
+std::vector<std::string> Migrator::migrate(const UnderLock& underLock) const {
     const auto files = available();
     pqxx::connection connection(ownerUrl_);
-    {
-        pqxx::nontransaction lock(connection);
-        lock.exec("SELECT pg_advisory_lock(" + std::to_string(kMigrationLockKey) + ")");
-    }
+    MigrationLock lock(connection);
     std::vector<std::string> done;
-    try {
-        {
-            pqxx::work tx(connection);
-            tx.exec(kCreateTable);
-            tx.commit();
-        }
-        std::map<int, std::pair<std::string, std::string>> applied;
-        {
-            pqxx::read_transaction tx(connection);
-            applied = appliedMigrations(tx);
-        }
-        checkApplied(files, applied);
-        for (const auto& m : files) {
-            if (applied.count(m.number)) continue;
-            pqxx::work tx(connection);
-            try {
-                tx.exec(m.sql);
-            } catch (const pqxx::sql_error& e) {
-                throw MigrationError("migration " + m.name + " failed: " + e.what());
-            }
-            tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.number,
-                           m.name, m.checksum);
-            tx.commit();
-            done.push_back(m.name);
-        }
-    } catch (...) {
-        pqxx::nontransaction unlock(connection);
-        unlock.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
-        throw;
+    {
+        pqxx::work tx(connection);
+        tx.exec(kCreateTable);
+        tx.commit();
     }
-    pqxx::nontransaction unlock(connection);
-    unlock.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")");
+    std::map<int, std::pair<std::string, std::string>> applied;
+    {
+        pqxx::read_transaction tx(connection);
+        applied = appliedMigrations(tx);
+    }
+    checkApplied(files, applied);
+    for (const auto& m : files) {
+        if (applied.count(m.number)) continue;
+        pqxx::work tx(connection);
+        try {
+            tx.exec(m.sql);
+        } catch (const pqxx::sql_error& e) {
+            throw MigrationError("migration " + m.name + " failed: " + e.what());
+        }
+        tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.number, m.name,
+                       m.checksum);
+        tx.commit();
+        done.push_back(m.name);
+    }
+    if (underLock) {
+        for (auto& change : underLock(connection)) done.push_back(std::move(change));
+    }
     return done;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <pqxx/pqxx>
+
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,10 +30,14 @@ public:
 
     // Reads NNN_name.sql files; throws MigrationError on a malformed name or a duplicate number.
     std::vector<Migration> available() const;
-    // Applies what is pending and returns the names applied. Throws MigrationError when an
-    // applied file was edited or is missing, and pqxx errors when SQL fails (nothing of that file
-    // is kept).
-    std::vector<std::string> migrate() const;
+    // Work that must run under the same lock right after the migrations (publishing form
+    // definitions): two instances starting together must not both do it. Returns what it changed.
+    using UnderLock = std::function<std::vector<std::string>(pqxx::connection&)>;
+
+    // Applies what is pending, then `underLock`, and returns the names applied. Throws
+    // MigrationError when an applied file was edited or is missing, and pqxx errors when SQL fails
+    // (nothing of that file is kept).
+    std::vector<std::string> migrate(const UnderLock& underLock = {}) const;
     // Names of migrations not yet applied (no lock, no change).
     std::vector<std::string> pending() const;
 

@@ -9,13 +9,16 @@
 namespace registry::db {
 
 std::vector<std::string> setUpSchema(const std::string& ownerUrl, const std::string& schemaDir) {
-    auto changes = Migrator(ownerUrl, schemaDir).migrate();
-    pqxx::connection owner(ownerUrl);
-    for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {
-        changes.push_back("form definition version " + std::to_string(version));
-    }
-    if (FactStorage::sync(owner)) changes.push_back("report storage (exam_facts) regenerated from the form definitions");
-    return changes;
+    // The forms are published under the migration lock, on its connection: two instances that
+    // start together cannot both insert the same version. The report storage follows the forms.
+    return Migrator(ownerUrl, schemaDir).migrate([&](pqxx::connection& owner) {
+        std::vector<std::string> changes;
+        for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {
+            changes.push_back("form definition version " + std::to_string(version));
+        }
+        if (FactStorage::sync(owner)) changes.push_back("report storage (exam_facts) regenerated from the form definitions");
+        return changes;
+    });
 }
 
 }  // namespace registry::db

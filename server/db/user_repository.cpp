@@ -39,7 +39,7 @@ std::optional<UserRecord> UserRepository::findByUsername(pqxx::transaction_base&
     return first(exec(tx, kByUsername, username));
 }
 
-static const Query kById{"user_by_id", "SELECT " USER_COLUMNS "WHERE u.id::text = $1"};
+static const Query kById{"user_by_id", "SELECT " USER_COLUMNS "WHERE u.id = $1::uuid"};
 std::optional<UserRecord> UserRepository::findById(pqxx::transaction_base& tx, const std::string& id) {
     return first(exec(tx, kById, id));
 }
@@ -71,7 +71,7 @@ UPDATE users SET
     password_hash = coalesce($6, password_hash),
     disabled = coalesce($7, disabled),
     updated_at = now()
-WHERE id::text = $1)SQL"};
+WHERE id = $1::uuid)SQL"};
 void UserRepository::update(pqxx::transaction_base& tx, const std::string& id, const UserChanges& c) {
     exec(tx, kUpdate, id, c.displayName, c.role, c.region, c.organisation, c.passwordHash, c.disabled);
 }

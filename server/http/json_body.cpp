@@ -3,6 +3,7 @@
 #include "server/core/errors.h"
 
 #include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
@@ -10,6 +11,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
+#include <set>
+#include <vector>
 
 namespace registry::http {
 
@@ -131,6 +135,34 @@ std::vector<FieldError> overflowingNumbers(const std::string& text) {
     return errors;
 }
 
+// Builds the same tree as Poco's ParseHandler, but notes the first member name that occurs twice
+// in one object: a proxy or client library that keeps the first of two would see another request
+// than the registry, which would keep the last.
+class StrictHandler : public Poco::JSON::ParseHandler {
+public:
+    StrictHandler() : Poco::JSON::ParseHandler(false) {}
+    void startObject() override {
+        Poco::JSON::ParseHandler::startObject();
+        keys_.emplace_back();
+    }
+    void endObject() override {
+        if (!keys_.empty()) keys_.pop_back();
+        Poco::JSON::ParseHandler::endObject();
+    }
+    void key(const std::string& name) override {
+        if (!keys_.empty() && !keys_.back().insert(name).second) {
+            duplicate_ = name;
+            throw Poco::JSON::JSONException("duplicate member name");
+        }
+        Poco::JSON::ParseHandler::key(name);
+    }
+    const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+private:
+    std::vector<std::set<std::string>> keys_;
+    std::optional<std::string> duplicate_;
+};
+
 }  // namespace
 
 Poco::JSON::Object::Ptr parseJsonObject(const Request& request, std::size_t maxDepth) {
@@ -152,13 +184,16 @@ Poco::JSON::Object::Ptr parseJsonObject(const Request& request, std::size_t maxD
         throw Error(ErrorKind::ValidationFailed, "The body holds numbers too large to store.", overflows);
     }
     Poco::Dynamic::Var parsed;
+    Poco::SharedPtr<StrictHandler> handler = new StrictHandler;
     try {
-        Poco::JSON::Parser parser;
+        Poco::JSON::Parser parser(handler);
         parser.setDepth(maxDepth + 1);
         parsed = parser.parse(request.body);
-    } catch (const Poco::Exception& e) {
-        throw Error(ErrorKind::BadRequest, "The request body is not valid JSON.");
     } catch (const std::exception&) {
+        if (handler->duplicate()) {
+            throw Error(ErrorKind::BadRequest, "The member \"" + *handler->duplicate() +
+                                                   "\" occurs twice in one JSON object; send each member once.");
+        }
         throw Error(ErrorKind::BadRequest, "The request body is not valid JSON.");
     }
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {

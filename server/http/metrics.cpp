@@ -16,11 +16,20 @@ std::string label(const std::string& value) {
     }
     return out;
 }
+// Every label takes its value from a fixed set, so that no client can add series: methods beyond
+// these become "other", statuses outside 100..599 become 0.
+std::string methodLabel(const std::string& method) {
+    static const char* const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    for (const char* m : known) {
+        if (method == m) return m;
+    }
+    return "other";
+}
 }  // namespace
 
 void Metrics::observe(const std::string& route, const std::string& method, int status, double seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++requests_[{route, method, status}];
+    ++requests_[{route, methodLabel(method), status >= 100 && status <= 599 ? status : 0}];
     auto& h = latency_[route];
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         if (seconds <= kBuckets[i]) ++h.buckets[i];

@@ -9,8 +9,8 @@
 
 namespace registry::http {
 
-// Request counters and a latency histogram, rendered in Prometheus text format. Labels are route
-// patterns (bounded), never raw paths.
+// Request counters and a latency histogram, rendered in Prometheus text format. Every label is
+// bounded: route patterns (never raw paths), a fixed set of methods plus "other", and statuses.
 class Metrics {
 public:
     static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};

@@ -19,13 +19,17 @@ KindInfo info(ErrorKind kind) {
         case ErrorKind::Forbidden: return {403, "forbidden", "Forbidden"};
         case ErrorKind::NotFound: return {404, "not-found", "Not found"};
         case ErrorKind::MethodNotAllowed: return {405, "method-not-allowed", "Method not allowed"};
+        case ErrorKind::RequestTimeout: return {408, "request-timeout", "Request timeout"};
+        case ErrorKind::LengthRequired: return {411, "length-required", "Length required"};
         case ErrorKind::Conflict: return {409, "conflict", "Conflict"};
         case ErrorKind::PreconditionFailed: return {412, "precondition-failed", "Precondition failed"};
         case ErrorKind::PayloadTooLarge: return {413, "payload-too-large", "Payload too large"};
+        case ErrorKind::UriTooLong: return {414, "uri-too-long", "URI too long"};
         case ErrorKind::UnsupportedMediaType: return {415, "unsupported-media-type", "Unsupported media type"};
         case ErrorKind::ValidationFailed: return {422, "validation-failed", "Validation failed"};
         case ErrorKind::PreconditionRequired: return {428, "precondition-required", "Precondition required"};
         case ErrorKind::TooManyRequests: return {429, "too-many-requests", "Too many requests"};
+        case ErrorKind::HeaderFieldsTooLarge: return {431, "header-fields-too-large", "Request header fields too large"};
         case ErrorKind::ServiceUnavailable: return {503, "service-unavailable", "Service unavailable"};
     }
     return {500, "internal-error", "Internal server error"};
@@ -68,23 +72,29 @@ Response problemFromException(std::exception_ptr failure, const std::string& req
         std::rethrow_exception(failure);
     } catch (const Error& e) {
         return problem(e);
+    } catch (const pqxx::too_many_connections& e) {
+        // Before broken_connection, its base: PostgreSQL refused a new connection (53300).
+        logMessage = std::string("database refused a connection: ") + e.what();
+        return problem(Error(ErrorKind::ServiceUnavailable, "The database is at its connection limit; try again shortly.")
+                           .withHeader("Retry-After", "2"));
     } catch (const pqxx::broken_connection& e) {
         logMessage = std::string("database connection lost: ") + e.what();
-        return problem(Error(ErrorKind::ServiceUnavailable, "The database is not available; try again shortly."));
+        return problem(Error(ErrorKind::ServiceUnavailable, "The database is not available; try again shortly.")
+                           .withHeader("Retry-After", "2"));
     } catch (const pqxx::unique_violation& e) {
         logMessage = std::string("unique violation: ") + e.what();
         return problem(Error(ErrorKind::Conflict, "The request conflicts with an existing record."));
-    } catch (const pqxx::serialization_failure& e) {
-        logMessage = std::string("serialization failure: ") + e.what();
-        return problem(Error(ErrorKind::Conflict, "The record was changed concurrently; retry the request."));
-    } catch (const pqxx::deadlock_detected& e) {
-        logMessage = std::string("deadlock: ") + e.what();
-        return problem(Error(ErrorKind::Conflict, "The record was changed concurrently; retry the request."));
+    } catch (const pqxx::transaction_rollback& e) {
+        // 40001 serialization failure, 40P01 deadlock and the rest of class 40: nothing was
+        // written and the same request may well succeed a moment later.
+        logMessage = std::string("transaction rolled back by the database: ") + e.what();
+        return problem(Error(ErrorKind::ServiceUnavailable, "The request collided with a concurrent change; retry it.")
+                           .withHeader("Retry-After", "1"));
     } catch (const pqxx::sql_error& e) {
-        if (e.sqlstate() == "57014" || e.sqlstate() == "57P01" || e.sqlstate() == "57P03" ||
-            e.sqlstate() == "53300") {
+        if (e.sqlstate() == "57014" || e.sqlstate() == "57P01" || e.sqlstate() == "57P03") {
             logMessage = std::string("database unavailable (") + e.sqlstate() + "): " + e.what();
-            return problem(Error(ErrorKind::ServiceUnavailable, "The database is busy or unavailable; try again shortly."));
+            return problem(Error(ErrorKind::ServiceUnavailable, "The database is busy or unavailable; try again shortly.")
+                               .withHeader("Retry-After", "2"));
         }
         logMessage = std::string("SQL error ") + e.sqlstate() + ": " + e.what();
     } catch (const std::exception& e) {

@@ -5,7 +5,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 
+#include <functional>
 #include <map>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +40,9 @@ struct Response {
     std::string contentType;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set for a streamed body (large exports): written to the connection as it is produced,
+    // with chunked transfer encoding, instead of `body`.
+    std::function<void(std::ostream&)> writer;
 
     static Response json(int status, const Poco::JSON::Object::Ptr& object);
     static Response text(int status, std::string contentType, std::string body);

@@ -2,7 +2,7 @@
 
 #include "server/core/errors.h"
 
-#include <Poco/URI.h>
+#include <cctype>
 
 #include <set>
 
@@ -23,18 +23,37 @@ std::vector<std::string> splitPath(const std::string& path) {
     return segments;
 }
 
+std::string decodeSegment(const std::string& segment) {
+    std::string decoded;
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+        if (segment[i] != '%') {
+            decoded += segment[i];
+            continue;
+        }
+        if (i + 2 >= segment.size() || !std::isxdigit(static_cast<unsigned char>(segment[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(segment[i + 2]))) {
+            throw Error(ErrorKind::BadRequest, "The request path holds a malformed percent-escape.");
+        }
+        decoded += static_cast<char>(std::stoi(segment.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+    }
+    return decoded;
+}
+
 namespace {
 bool isParam(const std::string& segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 }  // namespace
 
-void Router::add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action) {
-    routes_.push_back(Route{method, pattern, splitPath(pattern), std::move(handler), action});
+void Router::add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action,
+                 RouteOptions options) {
+    routes_.push_back(Route{method, pattern, splitPath(pattern), std::move(handler), action, options});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
-    const auto segments = splitPath(path);
+    std::vector<std::string> segments;
+    for (const auto& raw : splitPath(path)) segments.push_back(decodeSegment(raw));
     std::set<std::string> allowed;
     for (const auto& route : routes_) {
         if (route.segments.size() != segments.size()) continue;
@@ -42,20 +61,25 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         bool matches = true;
         for (std::size_t i = 0; i < segments.size() && matches; ++i) {
             if (isParam(route.segments[i])) {
-                std::string decoded;
-                Poco::URI::decode(segments[i], decoded);
-                params[route.segments[i].substr(1, route.segments[i].size() - 2)] = decoded;
+                params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segments[i];
             } else {
                 matches = route.segments[i] == segments[i];
             }
         }
         if (!matches) continue;
+        for (const auto& [name, value] : params) {
+            if (value.find('/') != std::string::npos || value.find('\0') != std::string::npos) {
+                throw Error(ErrorKind::BadRequest, "The path parameter " + name + " may not hold an encoded slash or NUL.");
+            }
+        }
         if (route.method == method || (method == "HEAD" && route.method == "GET")) {
-            return Match{&route.handler, route.pattern, route.action, std::move(params)};
+            return Match{&route.handler, route.pattern, route.action, std::move(params), route.options.maxBodyBytes};
         }
         allowed.insert(route.method);
     }
-    if (allowed.empty()) throw Error(ErrorKind::NotFound, "No resource at " + path + ".");
+    if (allowed.empty()) {
+        throw Error(ErrorKind::NotFound, "No resource at " + (path.size() > 200 ? path.substr(0, 200) + "..." : path) + ".");
+    }
     std::string allow;
     for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     throw Error(ErrorKind::MethodNotAllowed, "Method " + method + " is not allowed here; use " + allow + ".")

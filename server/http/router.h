@@ -10,6 +10,11 @@ namespace registry::http {
 
 using Handler = std::function<Response(Request&)>;
 
+struct RouteOptions {
+    // Largest request body of this route; 0 keeps the server's limit (uploads set their own).
+    std::size_t maxBodyBytes = 0;
+};
+
 // Method + path-pattern routing. Patterns are literal segments and `{name}` parameters, e.g.
 // /api/v1/exams/{id}/submit. A miss throws registry::Error: NotFound, or MethodNotAllowed as a
 // 405 problem carrying the Allow header.
@@ -20,10 +25,15 @@ public:
         std::string pattern;  // the route's pattern: the label for metrics and logs
         std::string action;   // policy action; empty for public routes (no session needed)
         std::map<std::string, std::string> params;
+        std::size_t maxBodyBytes = 0;  // 0: the server's http.max_body_bytes
     };
 
+
     // `action` names the policy action the caller needs; empty makes the route public.
-    void add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action = "");
+    void add(const std::string& method, const std::string& pattern, Handler handler, const std::string& action = "",
+             RouteOptions options = {});
+    // `path` is still percent-encoded: each segment is decoded exactly once, here. A parameter
+    // that decodes to a slash or a NUL is refused (400).
     Match match(const std::string& method, const std::string& path) const;
 
     struct RouteInfo {
@@ -40,10 +50,13 @@ private:
         std::vector<std::string> segments;
         Handler handler;
         std::string action;
+        RouteOptions options;
     };
     std::vector<Route> routes_;
 };
 
 std::vector<std::string> splitPath(const std::string& path);
+// One percent-decoding of a path segment; 400 for a malformed escape.
+std::string decodeSegment(const std::string& segment);
 
 }  // namespace registry::http

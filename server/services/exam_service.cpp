@@ -13,6 +13,7 @@
 #include "server/db/transaction.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <regex>
@@ -100,8 +101,9 @@ std::optional<bool> flag(const Poco::JSON::Object& o, const std::string& name) {
 
 class Preparer {
 public:
-    Preparer(const core::FormDefinition& def, FormCatalog& forms, const core::Pseudonymiser& pseudonymiser)
-        : def_(def), forms_(forms), pseudonymiser_(pseudonymiser) {}
+    Preparer(const core::FormDefinition& def, const core::ExternalCodeLists& codeLists,
+             const core::Pseudonymiser& pseudonymiser)
+        : def_(def), codeLists_(codeLists), pseudonymiser_(pseudonymiser) {}
 
     // `current`: stored fields (may be empty); `patch`: the request's fields as a merge patch.
     PreparedExam prepare(const Poco::JSON::Object& current, const std::string& storedVictim,
@@ -135,7 +137,7 @@ public:
                 errors.push_back({"region", "rule", "you can record exams only for your own region (" + user.region + ")"});
             }
         }
-        auto outcome = core::validate(def_, *document, mode, std::chrono::system_clock::now(), forms_.codeLists());
+        auto outcome = core::validate(def_, *document, mode, std::chrono::system_clock::now(), codeLists_);
         errors.insert(errors.end(), outcome.errors.begin(), outcome.errors.end());
         PreparedExam prepared;
         const auto& fields = outcome.fields;
@@ -172,7 +174,7 @@ public:
 
 private:
     const core::FormDefinition& def_;
-    FormCatalog& forms_;
+    const core::ExternalCodeLists& codeLists_;
     const core::Pseudonymiser& pseudonymiser_;
 };
 
@@ -232,12 +234,12 @@ db::ExamScope ExamService::scopeOf(const Principal& user) {
     return scope;
 }
 
-ExamView ExamService::view(const db::ExamRow& row) {
+ExamView ExamService::view(pqxx::transaction_base& tx, const db::ExamRow& row) {
     ExamView v;
     v.row = row;
     const auto stored = parseObject(row.fieldsJson);
     v.fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& field : forms_.get(row.formVersion)->fields()) {
+    for (const auto& field : forms_.get(tx, row.formVersion)->fields()) {
         if (stored->has(field.code)) v.fields->set(field.code, stored->get(field.code));
     }
     v.derived = core::derive(*v.fields);
@@ -250,14 +252,21 @@ db::ExamRow ExamService::requireInScope(pqxx::transaction_base& tx, const core::
     auto row = db::ExamRepository::find(tx, id, scopeOf(caller.user), forUpdate);
     if (row) return *row;
     if (db::ExamRepository::exists(tx, id)) {
-        // Refused access is recorded even though this transaction will roll back.
-        db::inTransaction(pool_, [&](pqxx::work& own) {
-            auto event = core::newAuditEvent(caller, action, "denied", "exam", id);
-            event.detail = "outside the caller's scope";
-            db::AuditRepository::append(own, event);
-        });
+        // Recorded by inScope() once this transaction has rolled back and its lease is free.
+        auto event = core::newAuditEvent(caller, action, "denied", "exam", id);
+        event.detail = "outside the caller's scope";
+        throw ScopeRefusal(std::move(event));
     }
     throw Error(ErrorKind::NotFound, "No such exam.");
+}
+
+void ExamService::recordRefusal(const core::AuditEvent& event) {
+    try {
+        db::inTransaction(pool_, [&](pqxx::work& tx) { db::AuditRepository::append(tx, event); });
+    } catch (const std::exception& e) {
+        // The 404 stands even if the refusal cannot be logged; the operator must hear about it.
+        Poco::Logger::get("registry.audit").error(std::string("cannot record refused access: ") + e.what());
+    }
 }
 
 ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Object& body, bool submit) {
@@ -270,7 +279,7 @@ ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Objec
         throw validationFailed({{"form_version", "code_list", "there is no form version " + std::to_string(formVersion)}});
     }
     Poco::JSON::Object empty;
-    auto prepared = Preparer(*def, forms_, pseudonymiser_)
+    auto prepared = Preparer(*def, forms_.codeLists(), pseudonymiser_)
                         .prepare(empty, "", "", *input.fields,
                                  submit ? core::ValidationMode::Submit : core::ValidationMode::Draft, caller.user);
     const std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
@@ -281,15 +290,15 @@ ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Objec
         db::ExamRepository::insertVersion(tx, id, 1, "create", status, write.fieldsJson, write.victimPseudonym,
                                           write.policePseudonym, caller.user.userId, "");
         audit(tx, caller, "exam.create", id, write.victimPseudonym.value_or(""), submit ? "created and submitted" : "draft");
-        return view(*db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
     });
 }
 
 ExamView ExamService::get(const core::Caller& caller, const std::string& id) {
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.read", false);
         audit(tx, caller, "exam.read", id, row.victimPseudonym);
-        return view(row);
+        return view(tx, row);
     });
 }
 
@@ -333,7 +342,7 @@ ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
     if (!errors.empty()) throw Error(ErrorKind::BadRequest, "The list parameters are invalid.", errors);
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
         ExamPage page;
-        for (const auto& row : db::ExamRepository::list(tx, scopeOf(caller.user), filter)) page.items.push_back(view(row));
+        for (const auto& row : db::ExamRepository::list(tx, scopeOf(caller.user), filter)) page.items.push_back(view(tx, row));
         if (static_cast<int>(page.items.size()) == filter.limit) {
             const auto& last = page.items.back().row;
             page.nextCursor = crypto::base64Encode(last.createdAt + "|" + last.id);
@@ -348,7 +357,7 @@ ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
 
 ExamView ExamService::patch(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
                             std::optional<int> ifMatch) {
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         // Scope first: a record outside it is 404 whatever the body holds.
         auto row = requireInScope(tx, caller, id, "exam.update", true);
         const auto input = readBody(body, "fields", true);
@@ -360,9 +369,9 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
         if (input.formVersion && *input.formVersion != row.formVersion) {
             throw validationFailed({{"form_version", "rule", "a record keeps the form version it was created with"}});
         }
-        auto def = forms_.get(row.formVersion);
+        auto def = forms_.get(tx, row.formVersion);
         auto current = parseObject(row.fieldsJson);
-        auto prepared = Preparer(*def, forms_, pseudonymiser_)
+        auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
                             .prepare(*current, row.victimPseudonym, row.policePseudonym, *input.fields,
                                      core::ValidationMode::Draft, caller.user);
         auto write = toWrite(id, row.formVersion, "draft", row.version + 1, row.authorId, prepared, pseudonymiser_.keyVersion());
@@ -372,34 +381,36 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
         db::ExamRepository::insertVersion(tx, id, write.version, "update", "draft", write.fieldsJson,
                                           write.victimPseudonym, write.policePseudonym, caller.user.userId, "");
         audit(tx, caller, "exam.update", id, write.victimPseudonym.value_or(""));
-        return view(*db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
     });
 }
 
 ExamView ExamService::submit(const core::Caller& caller, const std::string& id, std::optional<int> ifMatch) {
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.submit", true);
         core::Policy::requireAuthor(caller.user, row.authorId, "exam.submit");
         if (row.status != "draft") throw Error(ErrorKind::Conflict, "This record is already " + row.status + ".");
         checkIfMatch(row, ifMatch, false);
-        auto def = forms_.get(row.formVersion);
+        auto def = forms_.get(tx, row.formVersion);
         Poco::JSON::Object noChange;
-        auto prepared = Preparer(*def, forms_, pseudonymiser_)
+        auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
                             .prepare(*parseObject(row.fieldsJson), row.victimPseudonym, row.policePseudonym, noChange,
                                      core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, "submitted", row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());
-        db::ExamRepository::update(tx, write, row.version);
+        if (!db::ExamRepository::update(tx, write, row.version)) {
+            throw Error(ErrorKind::PreconditionFailed, "The record has changed since you read it; reload and try again.");
+        }
         db::ExamRepository::insertVersion(tx, id, write.version, "submit", "submitted", write.fieldsJson,
                                           write.victimPseudonym, write.policePseudonym, caller.user.userId, "");
         audit(tx, caller, "exam.submit", id, write.victimPseudonym.value_or(""));
-        return view(*db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
     });
 }
 
 ExamView ExamService::amend(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,
                             std::optional<int> ifMatch) {
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.amend", true);
         const auto input = readBody(body, "changes", true, {"reason"});
         if (!body.has("reason") || body.get("reason").isEmpty()) {
@@ -414,25 +425,27 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
         if (input.formVersion) throw validationFailed({{"form_version", "rule", "an amendment cannot change the form version"}});
         if (row.status == "locked") throw Error(ErrorKind::Conflict, "This record is locked; ask LOEF to unlock it.");
         if (row.status == "draft") throw Error(ErrorKind::Conflict, "A draft is changed with PATCH, not amended.");
-        checkIfMatch(row, ifMatch, false);
-        auto def = forms_.get(row.formVersion);
+        checkIfMatch(row, ifMatch, true);  // an amendment changes a medical record: never blind
+        auto def = forms_.get(tx, row.formVersion);
         // An amendment is validated as a submission: a submitted record stays complete.
-        auto prepared = Preparer(*def, forms_, pseudonymiser_)
+        auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
                             .prepare(*parseObject(row.fieldsJson), row.victimPseudonym, row.policePseudonym,
                                      *input.fields, core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, row.status, row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());
-        db::ExamRepository::update(tx, write, row.version);
+        if (!db::ExamRepository::update(tx, write, row.version)) {
+            throw Error(ErrorKind::PreconditionFailed, "The record has changed since you read it; reload and try again.");
+        }
         db::ExamRepository::insertVersion(tx, id, write.version, "amend", row.status, write.fieldsJson,
                                           write.victimPseudonym, write.policePseudonym, caller.user.userId, reason);
         audit(tx, caller, "exam.amend", id, write.victimPseudonym.value_or(""));
-        return view(*db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
     });
 }
 
 ExamView ExamService::setLocked(const core::Caller& caller, const std::string& id, bool locked) {
     const std::string action = locked ? "exam.lock" : "exam.unlock";
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, action, true);
         if (locked && row.status != "submitted") {
             throw Error(ErrorKind::Conflict, "Only a submitted record can be locked; this one is " + row.status + ".");
@@ -445,12 +458,12 @@ ExamView ExamService::setLocked(const core::Caller& caller, const std::string& i
                                           row.policePseudonym.empty() ? std::nullopt : std::optional(row.policePseudonym),
                                           caller.user.userId, "");
         audit(tx, caller, action, id, row.victimPseudonym);
-        return view(*db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
     });
 }
 
 void ExamService::removeDraft(const core::Caller& caller, const std::string& id) {
-    db::inTransaction(pool_, [&](pqxx::work& tx) {
+    inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.delete", true);
         core::Policy::requireAuthor(caller.user, row.authorId, "exam.delete");
         if (row.status != "draft") {
@@ -484,7 +497,7 @@ int ExamService::erase(const core::Caller& caller, const std::string& id, const 
 }
 
 std::vector<HistoryEntry> ExamService::history(const core::Caller& caller, const std::string& id) {
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    return inScope([&](pqxx::work& tx) {
         auto row = requireInScope(tx, caller, id, "exam.history", false);
         std::vector<HistoryEntry> entries;
         Poco::JSON::Object::Ptr previous = new Poco::JSON::Object;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "server/core/audit_event.h"
 #include "server/core/caller.h"
+#include "server/core/errors.h"
 #include "server/core/pseudonym.h"
 #include "server/db/exam_repository.h"
+#include "server/db/transaction.h"
 #include "server/db/pool.h"
 #include "server/services/form_catalog.h"
 
@@ -36,6 +39,12 @@ struct FieldChangeView {
 struct HistoryEntry {
     db::VersionRow row;
     std::vector<FieldChangeView> changes;
+};
+
+// A record that exists outside the caller's scope; carries the denied event to record.
+struct ScopeRefusal : Error {
+    explicit ScopeRefusal(core::AuditEvent e) : Error(ErrorKind::NotFound, "No such exam."), event(std::move(e)) {}
+    core::AuditEvent event;
 };
 
 struct ExamListQuery {
@@ -72,14 +81,26 @@ public:
 
     // Region scope and draft visibility of a caller.
     static db::ExamScope scopeOf(const Principal& user);
-    // A record in scope, locked for update; 404 (with a denied audit event when it exists outside
-    // the caller's scope) otherwise.
+    // A record in scope, locked for update; 404 otherwise. A record that exists outside the
+    // caller's scope throws ScopeRefusal: run the transaction through inScope(), which records the
+    // refusal after the rollback, so that no request ever holds two pool leases.
     db::ExamRow requireInScope(pqxx::transaction_base& tx, const core::Caller& caller, const std::string& id,
                                const std::string& action, bool forUpdate);
+    template <typename Work>
+    auto inScope(Work&& work) {
+        try {
+            return db::inTransaction(pool_, std::forward<Work>(work));
+        } catch (const ScopeRefusal& refusal) {
+            recordRefusal(refusal.event);
+            throw Error(ErrorKind::NotFound, "No such exam.");
+        }
+    }
     // The record as shown: fields in the order of its form definition (storage does not keep it).
-    ExamView view(const db::ExamRow& row);
+    ExamView view(pqxx::transaction_base& tx, const db::ExamRow& row);
 
 private:
+    void recordRefusal(const core::AuditEvent& event);
+
     db::ConnectionPool& pool_;
     FormCatalog& forms_;
     core::Pseudonymiser pseudonymiser_;

@@ -13,12 +13,20 @@ std::shared_ptr<const core::FormDefinition> FormCatalog::get(int version) {
         auto it = forms_.find(version);
         if (it != forms_.end()) return it->second;
     }
-    std::optional<std::string> text;
+    auto lease = pool_.acquire();
+    pqxx::read_transaction tx(*lease);
+    return get(tx, version);
+}
+
+std::shared_ptr<const core::FormDefinition> FormCatalog::get(pqxx::transaction_base& tx, int version) {
     {
-        auto lease = pool_.acquire();
-        pqxx::read_transaction tx(*lease);
-        text = db::FormRepository::definition(tx, version);
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = forms_.find(version);
+        if (it != forms_.end()) return it->second;
     }
+    // The code lists come with the first form, so that validation never has to fetch them later.
+    loadCodeLists(tx);
+    const auto text = db::FormRepository::definition(tx, version);
     if (!text) throw Error(ErrorKind::NotFound, "There is no form version " + std::to_string(version) + ".");
     auto form = std::make_shared<const core::FormDefinition>(core::FormDefinition::fromJson(*text));
     std::lock_guard<std::mutex> lock(mutex_);
@@ -37,22 +45,30 @@ int FormCatalog::latestVersion() {
     return all.back();
 }
 
-void FormCatalog::loadCodeLists() {
+void FormCatalog::loadCodeLists(pqxx::transaction_base& tx) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (codeListsLoaded_) return;
-    auto lease = pool_.acquire();
-    pqxx::read_transaction tx(*lease);
     codeLists_["dismissal_codes"] = db::FormRepository::dismissalCodes(tx, dismissalListVersion_);
     codeListsLoaded_ = true;
 }
 
 const core::ExternalCodeLists& FormCatalog::codeLists() {
-    loadCodeLists();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (codeListsLoaded_) return codeLists_;
+    }
+    auto lease = pool_.acquire();
+    pqxx::read_transaction tx(*lease);
+    return codeLists(tx);
+}
+
+const core::ExternalCodeLists& FormCatalog::codeLists(pqxx::transaction_base& tx) {
+    loadCodeLists(tx);
     return codeLists_;
 }
 
-int FormCatalog::dismissalListVersion() {
-    loadCodeLists();
+int FormCatalog::dismissalListVersion(pqxx::transaction_base& tx) {
+    loadCodeLists(tx);
     return dismissalListVersion_;
 }
 

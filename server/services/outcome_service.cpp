@@ -32,15 +32,15 @@ OutcomeView OutcomeService::write(pqxx::transaction_base& tx, const core::Caller
                                   const Poco::JSON::Object& fields) {
     if (exam.status == "draft") throw Error(ErrorKind::Conflict, "The exam has not been submitted yet.");
     const std::string part = partOf(caller.user);
-    auto def = exams_.forms().get(exam.formVersion);
+    auto def = exams_.forms().get(tx, exam.formVersion);
     auto outcome = core::validate(*def, fields, core::ValidationMode::Submit, std::chrono::system_clock::now(),
-                                  exams_.forms().codeLists(), part);
+                                  exams_.forms().codeLists(tx), part);
     if (!outcome.ok()) throw validationFailed(outcome.errors);
     auto stored = db::ExamRepository::outcome(tx, exam.id, true).value_or(db::OutcomeRow{exam.id, 0, "{}", "{}", ""});
     const std::string json = core::jsonText(outcome.fields);
     (part == "police" ? stored.policeJson : stored.omJson) = json;
     stored.version += 1;
-    db::ExamRepository::saveOutcome(tx, stored, exams_.forms().dismissalListVersion());
+    db::ExamRepository::saveOutcome(tx, stored, exams_.forms().dismissalListVersion(tx));
     db::ExamRepository::insertOutcomeVersion(tx, exam.id, stored.version, part, json, caller.user.userId);
     auto event = core::newAuditEvent(caller, "outcome.record", "success", "exam", exam.id);
     event.subjectPseudonym = exam.victimPseudonym;
@@ -51,7 +51,7 @@ OutcomeView OutcomeService::write(pqxx::transaction_base& tx, const core::Caller
 }
 
 OutcomeView OutcomeService::record(const core::Caller& caller, const std::string& examId, const Poco::JSON::Object& body) {
-    return db::inTransaction(exams_.pool(), [&](pqxx::work& tx) {
+    return exams_.inScope([&](pqxx::work& tx) {
         auto exam = exams_.requireInScope(tx, caller, examId, "outcome.record", true);
         return write(tx, caller, exam, fieldsOf(body, {"fields"}));
     });
@@ -71,7 +71,7 @@ OutcomeView OutcomeService::recordByPoliceReference(const core::Caller& caller, 
     } catch (const std::invalid_argument&) {
         throw validationFailed({{"police_reference", "type", "police_reference must contain letters or digits"}});
     }
-    return db::inTransaction(exams_.pool(), [&](pqxx::work& tx) {
+    return exams_.inScope([&](pqxx::work& tx) {
         auto ids = db::ExamRepository::findByPolicePseudonym(tx, pseudonym, ExamService::scopeOf(caller.user));
         if (ids.empty()) throw Error(ErrorKind::NotFound, "No submitted exam in your region has this police reference.");
         if (ids.size() > 1) {

@@ -73,11 +73,24 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(demo_seed)
 
-BOOST_AUTO_TEST_CASE(seeds_accounts_and_a_few_hundred_exams_through_the_services_once) {
+BOOST_AUTO_TEST_CASE(is_refused_unless_the_database_is_set_up_for_a_demo) {
     TestDatabase db;
     const auto key = registry::test::writeTestKeyFile();
     const auto config = writePropertiesFile("db.url = " + db.serviceUrl() + "\npseudonym.key_file = " + key +
                                             "\nauth.pbkdf2_iterations = 1000\nlog.level = warning\n");
+    auto refused = runRegistry({"--config", config, "demo", "seed"});
+    BOOST_TEST(refused.exitCode == 78);
+    BOOST_TEST(refused.err.find("demo.enabled") != std::string::npos);
+    BOOST_TEST(refused.out.find("demo.admin") == std::string::npos);  // no password printed
+    BOOST_TEST(db.scalar("SELECT count(*) FROM users") == 0);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM exams") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(seeds_accounts_and_a_few_hundred_exams_through_the_services_once) {
+    TestDatabase db;
+    const auto key = registry::test::writeTestKeyFile();
+    const auto config = writePropertiesFile("db.url = " + db.serviceUrl() + "\npseudonym.key_file = " + key +
+                                            "\nauth.pbkdf2_iterations = 1000\nlog.level = warning\ndemo.enabled = true\n");
     auto first = runRegistry({"--config", config, "demo", "seed"});
     BOOST_TEST_REQUIRE(first.exitCode == 0);
     BOOST_TEST(first.out.find("demo.doctor.mn") != std::string::npos);

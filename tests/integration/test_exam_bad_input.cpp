@@ -131,10 +131,15 @@ BOOST_AUTO_TEST_CASE(amendment_without_reason_someone_elses_draft_and_stale_etag
     BOOST_TEST(errorCode(blankReason, "reason") == "required");
     rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "fix"})", 412,
              {{"If-Match", "\"9\""}});
+    // A submitted medical record is never changed blind.
+    auto blind = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "fix"})", 428);
+    BOOST_TEST(blind.json()->getValue<std::string>("detail").find("If-Match") != std::string::npos);
     auto wrongTypeReference = rejected("/api/v1/exams/" + id + "/amendments",
-                                       R"({"changes": {"police_reference": 912}, "reason": "fix"})", 422);
+                                       R"({"changes": {"police_reference": 912}, "reason": "fix"})", 422,
+                                       {{"If-Match", "\"1\""}});
     BOOST_TEST(errorCode(wrongTypeReference, "police_reference") == "type");
-    auto invalidChange = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": null}, "reason": "fix"})", 422);
+    auto invalidChange = rejected("/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": null}, "reason": "fix"})", 422,
+                                  {{"If-Match", "\"1\""}});
     BOOST_TEST(errorCode(invalidChange, "sex") == "required");
 
     // Someone else's draft: not theirs to see, let alone change.

@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(draft_edit_submit_amend_lock_with_full_history) {
     auto amended = client.send("POST", "/api/v1/exams/" + id + "/amendments",
                                R"({"changes": {"photo_count": 14, "victim_reference": "LOEF-2026-10999"},
                                    "reason": "Foto's nageteld; dossiernummer gecorrigeerd"})",
-                               colleague.token);
+                               colleague.token, ifMatch("\"3\""));
     BOOST_TEST_REQUIRE(amended.status == 201);
     BOOST_TEST(amended.header("ETag") == "\"4\"");
     BOOST_TEST(amended.json()->getObject("fields")->getValue<int>("photo_count") == 14);
@@ -83,7 +83,9 @@ BOOST_AUTO_TEST_CASE(draft_edit_submit_amend_lock_with_full_history) {
     auto unlocked = client.send("POST", "/api/v1/exams/" + id + "/unlock", "", loef.token);
     BOOST_TEST(unlocked.json()->getValue<std::string>("status") == "submitted");
     BOOST_TEST(client.send("POST", "/api/v1/exams/" + id + "/amendments",
-                           R"({"changes": {"photo_count": 15}, "reason": "Nog een foto gevonden"})", loef.token).status == 201);
+                           R"({"changes": {"photo_count": 15}, "reason": "Nog een foto gevonden"})", loef.token,
+                           ifMatch(unlocked.header("ETag")))
+                   .status == 201);
 
     // History: every version, who, when, why and what changed (references only as present/replaced).
     auto history = client.get("/api/v1/exams/" + id + "/history", doctor.token);
@@ -209,7 +211,8 @@ BOOST_AUTO_TEST_CASE(erasure_removes_record_versions_and_outcome_and_is_audited)
     auto police = server.login("police", "oost_brabant");
     auto client = server.client();
     const auto id = client.send("POST", "/api/v1/exams?submit=true", examBody(), doctor.token).json()->getValue<std::string>("id");
-    client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "recount"})", doctor.token);
+    client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes": {"photo_count": 3}, "reason": "recount"})", doctor.token,
+                ifMatch("\"1\""));
     client.send("PUT", "/api/v1/exams/" + id + "/outcome", R"({"fields": {"aangifte": "yes"}})", police.token);
     const std::string config = registry::test::writePropertiesFile(
         "db.url = " + server.db().serviceUrl() + "\npseudonym.key_file = " + server.config().getString("pseudonym.key_file") + "\n");

@@ -85,7 +85,8 @@ BOOST_AUTO_TEST_CASE(records_keep_the_version_they_were_made_with) {
     auto old = client.get("/api/v1/exams/" + oldId, doctor.token);
     BOOST_TEST(old.json()->getValue<int>("form_version") == 1);
     auto amend = client.send("POST", "/api/v1/exams/" + oldId + "/amendments",
-                             R"({"changes": {"strangulation_app_used": true}, "reason": "new question"})", doctor.token);
+                             R"({"changes": {"strangulation_app_used": true}, "reason": "new question"})", doctor.token,
+                             {{"If-Match", old.header("ETag")}});
     BOOST_TEST(amend.status == 422);
     BOOST_TEST(amend.body.find("unknown_field") != std::string::npos);
     // A client can still ask for the older version explicitly.

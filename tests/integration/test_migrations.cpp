@@ -2,6 +2,7 @@
 
 #include "server/core/crypto.h"
 #include "server/db/migrator.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_database.h"
 
 #include <Poco/File.h>
@@ -130,6 +131,27 @@ BOOST_AUTO_TEST_CASE(concurrent_migrators_apply_each_file_once) {
     pqxx::connection c(db.ownerUrl());
     pqxx::read_transaction tx(c);
     BOOST_TEST(tx.exec("SELECT count(*) FROM schema_migrations WHERE version = 950")[0][0].as<int>() == 1);
+}
+
+// Two `registry migrate` processes on one empty database: both succeed, and each migration and
+// each form version is written exactly once (the form sync used to run outside the lock).
+BOOST_AUTO_TEST_CASE(two_concurrent_migrate_commands_both_succeed) {
+    for (int round = 0; round < 3; ++round) {
+        EmptyDatabase db;
+        const std::map<std::string, std::string> env{{"REGISTRY_DB_URL", db.ownerUrl()},
+                                                     {"REGISTRY_DB_OWNER_URL", db.ownerUrl()},
+                                                     {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()}};
+        auto a = std::async(std::launch::async, [&] { return registry::test::runRegistry({"migrate"}, env); });
+        auto b = std::async(std::launch::async, [&] { return registry::test::runRegistry({"migrate"}, env); });
+        const auto ra = a.get(), rb = b.get();
+        BOOST_TEST(ra.exitCode == 0, ra.err);
+        BOOST_TEST(rb.exitCode == 0, rb.err);
+        pqxx::connection c(db.ownerUrl());
+        pqxx::read_transaction tx(c);
+        BOOST_TEST(tx.exec("SELECT count(*) FROM form_definitions")[0][0].as<int>() ==
+                   tx.exec("SELECT count(DISTINCT version) FROM form_definitions")[0][0].as<int>());
+        BOOST_TEST(tx.exec("SELECT count(*) FROM form_definitions")[0][0].as<int>() >= 1);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,10 @@
 #include "tests/support/exam_fixtures.h"
 
+#include <Poco/JSON/Parser.h>
+
+#include <regex>
+#include <sstream>
+
 namespace registry::test {
 
 std::string completeExamFields(const std::string& region, const std::string& policeReference,
@@ -42,8 +47,18 @@ std::string completeExamFields(const std::string& region, const std::string& pol
 std::string examBody(const std::string& region, const std::string& extraFields, const std::string& policeReference) {
     std::string fields = completeExamFields(region, policeReference);
     if (!extraFields.empty()) {
+        // The extra members replace those of the complete exam: the server refuses a member sent
+        // twice. They stay text, since some are numbers no JSON library would parse.
+        Poco::JSON::Object::Ptr base = Poco::JSON::Parser().parse(fields).extract<Poco::JSON::Object::Ptr>();
+        static const std::regex name("\"([A-Za-z0-9_.]+)\"\\s*:");
+        for (std::sregex_iterator it(extraFields.begin(), extraFields.end(), name), end; it != end; ++it) {
+            base->remove((*it)[1].str());
+        }
+        std::ostringstream text;
+        base->stringify(text);
+        fields = text.str();
         fields.pop_back();  // the closing brace
-        fields += ", " + extraFields + "}";
+        fields += (base->size() ? ", " : "") + extraFields + "}";
     }
     return "{\"fields\": " + fields + "}";
 }

@@ -44,7 +44,9 @@ BOOST_AUTO_TEST_CASE(every_kind_has_its_status) {
         {ErrorKind::PreconditionFailed, 412},  {ErrorKind::PayloadTooLarge, 413},
         {ErrorKind::UnsupportedMediaType, 415}, {ErrorKind::ValidationFailed, 422},
         {ErrorKind::PreconditionRequired, 428}, {ErrorKind::TooManyRequests, 429},
-        {ErrorKind::ServiceUnavailable, 503}};
+        {ErrorKind::ServiceUnavailable, 503},   {ErrorKind::RequestTimeout, 408},
+        {ErrorKind::LengthRequired, 411},      {ErrorKind::UriTooLong, 414},
+        {ErrorKind::HeaderFieldsTooLarge, 431}};
     for (const auto& [kind, status] : cases) BOOST_TEST(http::statusOf(kind) == status);
 }
 
@@ -64,6 +66,31 @@ BOOST_AUTO_TEST_CASE(database_failures_map_to_503_and_409) {
     BOOST_TEST(unique.status == 409);
     auto timeout = fromException(std::make_exception_ptr(pqxx::sql_error("cancel", "SELECT", "57014")), log);
     BOOST_TEST(timeout.status == 503);
+}
+
+bool hasRetryAfter(const http::Response& response) {
+    for (const auto& [name, value] : response.headers) {
+        if (name == "Retry-After" && !value.empty()) return true;
+    }
+    return false;
+}
+
+// 53300 arrives as too_many_connections (a broken_connection); class 40 rollbacks wrote nothing
+// and may be retried: both are 503 with Retry-After, never 500 or 409.
+BOOST_AUTO_TEST_CASE(retryable_database_failures_are_503_with_retry_after) {
+    std::string log;
+    auto full = fromException(std::make_exception_ptr(pqxx::too_many_connections("too many clients")), log);
+    BOOST_TEST(full.status == 503);
+    BOOST_TEST(hasRetryAfter(full));
+    BOOST_TEST(full.body.find("connection limit") != std::string::npos);
+    auto serialization = fromException(std::make_exception_ptr(pqxx::serialization_failure("40001")), log);
+    BOOST_TEST(serialization.status == 503);
+    BOOST_TEST(hasRetryAfter(serialization));
+    auto deadlock = fromException(std::make_exception_ptr(pqxx::deadlock_detected("40P01")), log);
+    BOOST_TEST(deadlock.status == 503);
+    auto rollback = fromException(std::make_exception_ptr(pqxx::transaction_rollback("40000")), log);
+    BOOST_TEST(rollback.status == 503);
+    BOOST_TEST(hasRetryAfter(rollback));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_failure_is_500_with_only_the_request_id) {

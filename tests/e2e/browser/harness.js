@@ -54,6 +54,7 @@ class Registry {
       `pseudonym.key_file = ${key}`,
       'auth.pbkdf2_iterations = 1000',
       'log.level = warning',
+      'demo.enabled = true',
       '',
     ].join('\n'));
     this.cli(['migrate']);
