@@ -68,7 +68,7 @@ std::string renderHtml(const Report& report) {
         }
         out += "</tr></thead>\n<tbody>\n";
         for (std::size_t r = 0; r < t.rowLabels.size(); ++r) {
-            out += t.rowCodes[r] == "total" ? "<tr class=\"total\">" : "<tr>";
+            out += t.rowCodes[r] == "total" || t.rowCodes[r] == "*" ? "<tr class=\"total\">" : "<tr>";
             out += "<th scope=\"row\">" + esc(t.rowLabels[r]) + "</th>";
             for (const auto& cell : t.cells[r]) out += "<td class=\"n\">" + esc(formatCell(cell, true)) + "</td>";
             out += "</tr>\n";

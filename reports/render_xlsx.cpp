@@ -46,6 +46,9 @@ std::string renderXlsx(const Report& report) {
     format_set_num_format(decimal, "0.0");
     lxw_format* mark = workbook_add_format(wb);
     format_set_align(mark, LXW_ALIGN_RIGHT);
+    lxw_format* wrap = workbook_add_format(wb);
+    format_set_text_wrap(wrap);
+    format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
     lxw_format* note = workbook_add_format(wb);
     format_set_italic(note);
     format_set_text_wrap(note);
@@ -53,16 +56,22 @@ std::string renderXlsx(const Report& report) {
     std::set<std::string> used{"Toelichting"};
     lxw_worksheet* about = workbook_add_worksheet(wb, "Toelichting");
     worksheet_set_column(about, 0, 0, 22, nullptr);
-    worksheet_set_column(about, 1, 1, 90, nullptr);
+    worksheet_set_column(about, 1, 1, 70, nullptr);
+    // Printed on A4, one page wide, like the html report.
+    worksheet_set_paper(about, 9);
+    worksheet_fit_to_pages(about, 1, 0);
     worksheet_write_string(about, 0, 0, reportTitle(report).c_str(), title);
     const Provenance& p = report.provenance;
     lxw_row_t row = 2;
     auto item = [&](const std::string& k, const std::string& v) {
         worksheet_write_string(about, row, 0, k.c_str(), header);
-        worksheet_write_string(about, row, 1, v.c_str(), nullptr);
+        worksheet_write_string(about, row, 1, v.c_str(), wrap);
         ++row;
     };
+    // Wrapped text does not grow its row by itself in every reader.
+    worksheet_set_row(about, row, 64, nullptr);
     item("Noot", report.footnoteNl);
+    worksheet_set_row(about, row, 64, nullptr);
     item("Footnote", report.footnoteEn);
     item("kind", p.kind);
     for (const auto& [k, v] : p.parameters) item(k, v);
@@ -103,8 +112,11 @@ std::string renderXlsx(const Report& report) {
             }
         }
         const auto last = static_cast<lxw_row_t>(t.rowLabels.size() + 4);
-        worksheet_write_string(ws, last, 0, report.footnoteNl.c_str(), note);
+        worksheet_merge_range(ws, last, 0, last, static_cast<lxw_col_t>(t.columnLabels.size()), report.footnoteNl.c_str(), note);
+        worksheet_set_row(ws, last, 60, nullptr);
         worksheet_freeze_panes(ws, 3, 1);
+        worksheet_set_paper(ws, 9);
+        worksheet_fit_to_pages(ws, 1, 0);
     }
     if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("cannot write the xlsx workbook");
     std::ifstream in(path, std::ios::binary);

@@ -5,6 +5,7 @@
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
+#include "server/app/report_commands.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
 #include "server/db/schema_setup.h"
@@ -37,12 +38,16 @@ std::string usageText() {
            "  exam erase ID --reason TEXT\n"
            "                        erase a record and all its versions (AVG request, consent\n"
            "                        withdrawn); audited, without clinical content\n"
+           "  report KIND [--region R] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+           "         [--granularity month|quarter] [--format json|csv|xlsx|html] [--delimiter ,|;]\n"
+           "         --out FILE     run a report (evaluation, om, police, loef) with disclosure\n"
+           "                        control, audited; reads db.report_url when set\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
            "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
            "also be set as REGISTRY_<KEY>, e.g. REGISTRY_DB_URL.\n"
-           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 78 configuration\n";
+           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 73 cannot write output, 78 configuration\n";
 }
 
 int RegistryApp::main(const std::vector<std::string>& args) {
@@ -84,6 +89,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "audit") return runAuditCommand(cl, config);
     if (command == "exam") return runExamCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
+    if (command == "report") return runReportCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 

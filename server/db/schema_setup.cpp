@@ -9,8 +9,9 @@
 namespace registry::db {
 
 std::vector<std::string> setUpSchema(const std::string& ownerUrl, const std::string& schemaDir) {
-    // The forms are published under the migration lock, on its connection: two instances that
-    // start together cannot both insert the same version. The report storage follows the forms.
+    // The forms are published, and the report storage regenerated from them, under the
+    // migration lock, on its connection: two instances that start together cannot both insert
+    // the same version or regenerate the triggers at once.
     return Migrator(ownerUrl, schemaDir).migrate([&](pqxx::connection& owner) {
         std::vector<std::string> changes;
         for (int version : FormRepository::sync(owner, schemaDir + "/forms")) {

@@ -35,11 +35,24 @@ reports::Report ReportService::run(const core::Caller& caller, reports::ReportPa
     if (!params.suppress && caller.user.role != "loef") {
         throw Error(ErrorKind::Forbidden, "Only LOEF may ask for a report without disclosure control (suppress=false).");
     }
+    return runAndAudit(caller, params, format);
+}
+
+reports::Report ReportService::runScheduled(const core::Caller& caller, const reports::ReportParams& params,
+                                            const std::string& format) {
+    auto p = params;
+    p.suppress = true;
+    return runAndAudit(caller, p, format);
+}
+
+reports::Report ReportService::runAndAudit(const core::Caller& caller, const reports::ReportParams& params,
+                                           const std::string& format) {
+    const std::string action = "report." + params.kind;
     reports::Report report = engine_.run(params);
     const auto& p = report.provenance;
     db::inTransaction(primary_, [&](pqxx::work& tx) {
         auto event = core::newAuditEvent(caller, action, "success", "report", p.kind);
-        event.purpose = core::Policy::purposeOf(caller.user.role, action);
+        event.purpose = "evaluation";
         event.detail = "region=" + (params.region.empty() ? std::string("all") : params.region) + " from=" + p.parameters.at("from") +
                        " to=" + p.parameters.at("to") + " granularity=" + p.parameters.at("granularity") +
                        " format=" + format + " suppress=" + (params.suppress ? "true" : "false") +

@@ -24,9 +24,15 @@ public:
     // region-bound caller who names no region gets their own region.
     reports::Report run(const core::Caller& caller, reports::ReportParams params, const std::string& format);
 
+    // `registry report` (scheduled runs by an operator): no role applies, suppression always
+    // does, and the run is audited like any other.
+    reports::Report runScheduled(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
+
     reports::ReportEngine& engine() { return engine_; }
 
 private:
+    reports::Report runAndAudit(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
+
     db::ConnectionPool& primary_;
     reports::ReportEngine engine_;
 };
