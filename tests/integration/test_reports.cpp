@@ -294,13 +294,14 @@ BOOST_AUTO_TEST_CASE(indicators_match_an_independent_count_and_resist_the_intrud
     BOOST_TEST(again->getObject("provenance")->getValue<std::string>("data_digest") == prov->getValue<std::string>("data_digest"));
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'report.evaluation' AND outcome = 'success'") == 2);
     auto doctor = server.login("forensic_doctor", "oost_brabant");
-    const std::string id = [&] {
+    const auto [id, version] = [&] {
         pqxx::connection c(server.db().ownerUrl());
         pqxx::work tx(c);
-        return tx.exec("SELECT id::text FROM exams WHERE region = 'oost_brabant' AND status = 'submitted' LIMIT 1")[0][0].as<std::string>();
+        auto row = tx.exec("SELECT id::text, version FROM exams WHERE region = 'oost_brabant' AND status = 'submitted' LIMIT 1")[0];
+        return std::make_pair(row[0].as<std::string>(), row[1].as<std::string>());
     }();
     auto amend = client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": "male"}, "reason": "typo"})",
-                             doctor.token);
+                             doctor.token, {{"If-Match", "\"" + version + "\""}});
     BOOST_TEST_REQUIRE(amend.status / 100 == 2, amend.body);
     auto after = client.get("/api/v1/reports/evaluation?" + kRange, researcher.token).json();
     BOOST_TEST(after->getObject("provenance")->getValue<std::string>("data_digest") != prov->getValue<std::string>("data_digest"));
