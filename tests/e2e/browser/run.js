@@ -100,13 +100,16 @@ test('sign-in works with the keyboard alone', async (t) => {
 test('English can be chosen and stays chosen', async (t) => {
   const page = await open(t);
   await page.goto(`${registry.base}/signin`);
+  await page.locator('h1', { hasText: 'Aanmelden' }).waitFor();
   await page.locator('#lang-switch').click();
-  assert.equal(await page.locator('h1').textContent(), 'Sign in');
+  await page.locator('h1', { hasText: 'Sign in' }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('label[for="password"]').textContent(), 'Password');
   await page.reload();
-  assert.equal(await page.locator('h1').textContent(), 'Sign in');
+  await page.locator('h1', { hasText: 'Sign in' }).waitFor();
   await page.locator('#lang-switch').click();
-  assert.equal(await page.locator('h1').textContent(), 'Aanmelden');
+  await page.locator('h1', { hasText: 'Aanmelden' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
 });
 
 test('a wrong password is refused plainly, and the lockout (429) is shown', async (t) => {

@@ -69,34 +69,30 @@ function showNoAccess() {
     h('p', { id: 'no-access' }, t('no_access', { role: user.role }))));
 }
 
+// The signed-in user of the session cookie (a reloaded page keeps its session), or null.
+async function resumeSession() {
+  if (user) return user;
+  try {
+    user = await api('GET', '/api/v1/me', { anonymous: true });
+    setCsrfToken(user.csrf_token);
+    return user;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    return null;
+  }
+}
+
 async function route() {
   const params = new URLSearchParams(location.search);
   if (location.pathname === '/signin') {
     // A signed-in user who opens /signin is simply sent on.
-    if (!user) {
-      try {
-        const me = await api('GET', '/api/v1/me', { anonymous: true });
-        user = me;
-        setCsrfToken(me.csrf_token);
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        showSignIn(params.get('notice'), params.get('next'));
-        return;
-      }
-    }
-    go(safeNext(params.get('next')), { replace: true });
+    if (await resumeSession()) go(safeNext(params.get('next')), { replace: true });
+    else showSignIn(params.get('notice'), params.get('next'));
     return;
   }
-  if (!user) {
-    try {
-      const me = await api('GET', '/api/v1/me', { anonymous: true });
-      user = me;
-      setCsrfToken(me.csrf_token);
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      showSignIn(null, location.pathname + location.search);
-      return;
-    }
+  if (!(await resumeSession())) {
+    showSignIn(null, location.pathname + location.search);
+    return;
   }
   showUser();
   if (location.pathname === '/') {

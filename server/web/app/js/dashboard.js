@@ -116,7 +116,7 @@ function kpiTiles(kpis, minCell) {
       tile('kpi-om', fieldLabel('om_decision'), omText(decided),
         h('span', {}, `${t('kpi_om_taken')} · ${codeLabel('om_decision', 'pending')}: `, omText(pending))),
       tile('kpi-conviction', codeLabel('verdict', 'conviction'), pct(kpis.conviction_rate), t('kpi_conviction_sub')),
-      tile('kpi-completeness', t('kpi_completeness'), pct(kpis.completeness))));
+      tile('kpi-completeness', t('kpi_completeness'), pct(kpis.completeness), t('kpi_completeness_sub'))));
 }
 
 function stageLabel(stage) {
