@@ -748,6 +748,7 @@ std::shared_ptr<const ReportEngine::Catalogue> ReportEngine::catalogue() {
     for (const auto& d : parsed) pointers.push_back(&d);
     cat->fields = core::mergedFields(pointers);
     cat->columns = core::factColumns(pointers);
+    if (!parsed.empty()) cat->sections = parsed.back().sections();
     cat->regions = ReportRepository::regions(tx);
     catalogue_ = cat;
     return catalogue_;

@@ -46,6 +46,7 @@ public:
         std::vector<int> versions;
         std::vector<core::FieldDef> fields;
         std::vector<core::FactColumn> columns;
+        std::vector<core::SectionDef> sections;  // of the newest version
         std::vector<std::pair<std::string, std::string>> regions;  // code, Dutch name
     };
     std::shared_ptr<const Catalogue> catalogue();

@@ -7,10 +7,7 @@ BUILD_DIR="${REGISTRY_BUILD_DIR:-$REPO_DIR/build}"
 # Debian packages the build, the server and the tests need.
 REGISTRY_PACKAGES=(g++ cmake make pkg-config git openssl ca-certificates
   libpoco-dev libpqxx-dev libboost-test-dev libssl-dev libxlsxwriter-dev
-  postgresql postgresql-client libxml2-utils libglpk-dev nodejs chromium)
-# Debian's npm, unless the installed nodejs already brings its own (NodeSource packages do, and
-# conflict with Debian's npm).
-command -v npm >/dev/null 2>&1 || REGISTRY_PACKAGES+=(npm)
+  postgresql postgresql-client libxml2-utils libglpk-dev chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -33,6 +30,21 @@ install_packages() {
   fi
 }
 
+# npm_tools DIR: the npm packages pinned by DIR/package-lock.json, installed exactly (npm ci).
+npm_tools() {
+  local dir="$1"
+  if ! command -v npm >/dev/null 2>&1; then
+    log "installing Debian packages: nodejs npm"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    log "installing npm packages pinned in $dir/package-lock.json"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+    touch "$dir/node_modules"
+  fi
+}
+
 build_project() {
   local type="${1:-Release}"
   log "building ($type) in $BUILD_DIR"
@@ -41,12 +53,12 @@ build_project() {
 }
 
 # The web app's npm step: the pinned packages of server/web/package-lock.json (Chart.js, and the
-# browser-test tools), then the vendor copy into server/web/app/vendor/. Never downloads a browser.
+# browser-test tools; install scripts off, so no browser is ever downloaded), then the vendor
+# copy into server/web/app/vendor/.
 build_web() {
-  log "building the web app (npm ci in server/web)"
-  (cd "$REPO_DIR/server/web" &&
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
-    npm run --silent build)
+  npm_tools "$REPO_DIR/server/web"
+  log "building the web app (server/web/vendor.js)"
+  (cd "$REPO_DIR/server/web" && node vendor.js >/dev/null)
 }
 
 pg_bindir() {

@@ -62,7 +62,8 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
                                               !httpSettings.tlsCertificate.empty()});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
-    http::addReportRoutes(routes_->router, {reports_.get()});
+    exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
+    http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
     http::addDashboardRoutes(routes_->router, {reports_.get()});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) {

@@ -10,6 +10,7 @@
 #include "server/services/exam_service.h"
 #include "server/services/form_catalog.h"
 #include "server/services/outcome_service.h"
+#include "server/services/export_service.h"
 #include "server/services/report_service.h"
 #include "server/services/user_service.h"
 
@@ -44,6 +45,7 @@ private:
     std::unique_ptr<services::OutcomeService> outcomes_;
     std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
     std::unique_ptr<services::ReportService> reports_;
+    std::unique_ptr<services::ExportService> exports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

@@ -51,6 +51,11 @@ std::string Metrics::render(const Gauges& gauges) const {
         << "# HELP registry_db_pool_capacity Largest number of database connections.\n"
         << "# TYPE registry_db_pool_capacity gauge\n"
         << "registry_db_pool_capacity " << gauges.poolCapacity << "\n";
+    const long open = open_.load(), busy = busy_.load();
+    out << "# HELP registry_http_connections Open client connections: being served, or idle between requests.\n"
+        << "# TYPE registry_http_connections gauge\n"
+        << "registry_http_connections{state=\"busy\"} " << busy << "\n"
+        << "registry_http_connections{state=\"idle\"} " << (open - busy) << "\n";
     std::lock_guard<std::mutex> lock(mutex_);
     out << "# HELP registry_http_requests_total HTTP requests by route, method and status.\n"
         << "# TYPE registry_http_requests_total counter\n";

@@ -294,12 +294,14 @@ BOOST_AUTO_TEST_CASE(indicators_match_an_independent_count_and_resist_the_intrud
     BOOST_TEST(again->getObject("provenance")->getValue<std::string>("data_digest") == prov->getValue<std::string>("data_digest"));
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'report.evaluation' AND outcome = 'success'") == 2);
     auto doctor = server.login("forensic_doctor", "oost_brabant");
-    const auto [id, version] = [&] {
+    std::string id, version;
+    {
         pqxx::connection c(server.db().ownerUrl());
         pqxx::work tx(c);
-        auto row = tx.exec("SELECT id::text, version FROM exams WHERE region = 'oost_brabant' AND status = 'submitted' LIMIT 1")[0];
-        return std::make_pair(row[0].as<std::string>(), row[1].as<std::string>());
-    }();
+        auto row = tx.exec("SELECT id::text, version::text FROM exams WHERE region = 'oost_brabant' AND status = 'submitted' LIMIT 1")[0];
+        id = row[0].as<std::string>();
+        version = row[1].as<std::string>();
+    }
     auto amend = client.send("POST", "/api/v1/exams/" + id + "/amendments", R"({"changes": {"sex": "male"}, "reason": "typo"})",
                              doctor.token, {{"If-Match", "\"" + version + "\""}});
     BOOST_TEST_REQUIRE(amend.status / 100 == 2, amend.body);

@@ -107,6 +107,20 @@ BOOST_AUTO_TEST_CASE(invalid_users_are_422_listing_every_field) {
     BOOST_TEST(errorFields(region).count("region") == 1u);
 }
 
+// SECURITY.md: at least 12 characters. Eleven is refused, twelve accepted.
+BOOST_AUTO_TEST_CASE(passwords_need_twelve_characters) {
+    TestServer server;
+    auto admin = server.login("admin");
+    auto client = server.client();
+    auto eleven = client.send("POST", "/api/v1/users",
+                              R"({"username":"len.eleven","display_name":"A","role":"loef","password":"abcdefghijk"})", admin.token);
+    BOOST_TEST(eleven.status == 422);
+    BOOST_TEST(errorFields(eleven).count("password") == 1u);
+    auto twelve = client.send("POST", "/api/v1/users",
+                              R"({"username":"len.twelve","display_name":"A","role":"loef","password":"abcdefghijkl"})", admin.token);
+    BOOST_TEST(twelve.status == 201);
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_username_is_409) {
     TestServer server;
     auto admin = server.login("admin");

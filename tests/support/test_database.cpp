@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+#include <unistd.h>
 #include <mutex>
 #include <stdexcept>
 
@@ -22,16 +23,28 @@ std::string env(const char* name) {
     return value;
 }
 
-const char* const kTemplate = "registry_test_template";
+// One template per test process: CTest runs the suites as separate processes, in parallel.
+const std::string kTemplate = "registry_test_template_" + std::to_string(::getpid());
 
 void prepareTemplate() {
     static std::once_flag once;
     std::call_once(once, [] {
         pqxx::connection admin(TestDatabase::url("postgres", "postgres"));
         pqxx::nontransaction tx(admin);
-        tx.exec(std::string("DROP DATABASE IF EXISTS ") + kTemplate + " WITH (FORCE)");
-        tx.exec(std::string("CREATE DATABASE ") + kTemplate + " OWNER registry_owner");
+        tx.exec("DROP DATABASE IF EXISTS " + kTemplate + " WITH (FORCE)");
+        tx.exec("CREATE DATABASE " + kTemplate + " OWNER registry_owner");
         db::setUpSchema(TestDatabase::url(kTemplate, "registry_owner"), TestDatabase::schemaDir());
+        // Dropped when the process ends, so that a long run does not pile templates up.
+        static struct DropAtExit {
+            ~DropAtExit() {
+                try {
+                    pqxx::connection c(TestDatabase::url("postgres", "postgres"));
+                    pqxx::nontransaction t(c);
+                    t.exec("DROP DATABASE IF EXISTS " + kTemplate + " WITH (FORCE)");
+                } catch (const std::exception&) {
+                }
+            }
+        } dropAtExit;
     });
 }
 

@@ -3,6 +3,7 @@
 #include "reports/renderers.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
+#include "server/http/json_body.h"
 
 #include <Poco/JSON/Array.h>
 
@@ -17,6 +18,25 @@ void refuseUnknownParameters(const Request& req) {
         if (!known.count(name)) errors.push_back({name, "unknown_field", "unknown query parameter"});
     }
     if (!errors.empty()) throw validationFailed(errors);
+}
+
+Poco::JSON::Object::Ptr exportJson(const db::ExportRow& row) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", row.id);
+    o->set("status", row.status);
+    o->set("requested_at", row.requestedAt);
+    Poco::JSON::Object::Ptr filters = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    filters->set("region", row.region);
+    filters->set("from", row.from);
+    filters->set("to", row.to);
+    o->set("filters", filters);
+    o->set("record_count", row.recordCount);
+    o->set("form_versions", row.formVersions);
+    Poco::JSON::Object::Ptr links = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    const std::string base = "/api/v1/exports/" + row.id + "/data?format=";
+    for (const char* f : {"csv", "odm", "codebook", "r", "spss"}) links->set(f, base + f);
+    o->set("downloads", links);
+    return o;
 }
 
 }  // namespace
@@ -87,6 +107,58 @@ void addReportRoutes(Router& router, ReportDeps d) {
             return r;
         },
         "reports.list");
+
+    router.add(
+        "POST", "/api/v1/exports/research",
+        [d](Request& req) {
+            JsonFields in(parseJsonObject(req, d.maxJsonDepth), {"region", "from", "to"});
+            reports::ExportFilter filter;
+            filter.region = in.string("region", false, 63).value_or("");
+            filter.from = in.string("from", false, 10).value_or("");
+            filter.to = in.string("to", false, 10).value_or("");
+            in.finish();
+            const auto row = d.exports->create(callerOf(req), filter);
+            return Response::json(202, exportJson(row)).withHeader("Location", "/api/v1/exports/" + row.id);
+        },
+        "export.research");
+
+    router.add(
+        "GET", "/api/v1/exports/{id}",
+        [d](Request& req) { return Response::json(200, exportJson(d.exports->status(callerOf(req), req.pathParam("id")))); },
+        "export.research");
+
+    router.add(
+        "GET", "/api/v1/exports/{id}/data",
+        [d](Request& req) {
+            const std::string format = req.queryParam("format").value_or("csv");
+            const std::string id = req.pathParam("id");
+            Response r;
+            r.status = 200;
+            r.writer = d.exports->data(callerOf(req), id, format);
+            static const std::map<std::string, std::pair<std::string, std::string>> types{
+                {"csv", {"text/csv; charset=utf-8", ".csv"}},
+                {"odm", {"application/xml; charset=utf-8", ".odm.xml"}},
+                {"codebook", {"text/csv; charset=utf-8", "-codebook.csv"}},
+                {"r", {"text/plain; charset=utf-8", ".r"}},
+                {"spss", {"text/plain; charset=utf-8", ".sps"}}};
+            const auto& t = types.at(format);
+            r.contentType = t.first;
+            r.withHeader("Content-Disposition", "attachment; filename=\"research-export-" + id + t.second + "\"");
+            r.withHeader("Cache-Control", "no-store");
+            return r;
+        },
+        "export.research");
+
+    router.add(
+        "GET", "/api/v1/codebook",
+        [d](Request& req) {
+            const std::string format = req.queryParam("format").value_or("redcap");
+            const std::string body = d.exports->codebook(callerOf(req), format);
+            if (format == "json") return Response::text(200, "application/json; charset=utf-8", body);
+            return Response::text(200, "text/csv; charset=utf-8", body)
+                .withHeader("Content-Disposition", "attachment; filename=\"codebook-redcap.csv\"");
+        },
+        "codebook.read");
 }
 
 }  // namespace registry::http
