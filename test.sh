@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 
 install_packages
 npm_tools "$REPO_DIR/scripts/openapi-lint"
+build_web
 build_project "${REGISTRY_BUILD_TYPE:-Release}"
 
 throwaway_cluster registry-test "${REGISTRY_TEST_PG_PORT:-55433}"

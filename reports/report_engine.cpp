@@ -514,6 +514,48 @@ void frequency(Builder& b, const std::string& code) {
     b.categoryTable(code, f->labelNl, f->labelNl, b.categoriesOf(*f), exclusive);
 }
 
+void convictionRate(Builder& b) {
+    const std::string verdict = b.column("verdict");
+    if (!verdict.empty()) {
+        b.statTable("conviction_rate", "Veroordelingen onder afgedane zaken",
+                    verdict + " IS NOT NULL AND " + verdict + " <> 'pending'", {},
+                    {{"conviction", "Veroordeling", verdict + " = 'conviction'"}});
+    }
+}
+
+void findingsYield(Builder& b) {
+    std::vector<Category> yield;
+    const std::string visible = b.column("no_visible_injury"), internal = b.column("internal_injury_shown");
+    if (!visible.empty()) yield.push_back({"visible_sign", "Zichtbaar letsel", "NOT " + visible});
+    yield.push_back({"internal_only", "Alleen inwendig letsel", "f.internal_only"});
+    if (!visible.empty() && !internal.empty()) {
+        yield.push_back({"no_finding", "Geen bevinding", visible + " AND " + internal + " IS DISTINCT FROM 'yes'"});
+    }
+    b.statTable("findings_yield", "Opbrengst van het onderzoek", "", {}, yield);
+}
+
+// Form completeness per record (median and p25), and with `perField` also per field.
+void completeness(Builder& b, bool perField) {
+    std::vector<Category> answered;
+    std::string perRecord;
+    int fieldCount = 0;
+    for (const auto& f : b.fields()) {
+        if (f.recordedBy != "doctor" || f.identifying) continue;
+        const std::string condition = b.answered(f);
+        if (condition.empty()) continue;
+        answered.push_back({f.code, f.labelNl, condition});
+        perRecord += (perRecord.empty() ? "" : " + ") + std::string("(CASE WHEN ") + condition + " THEN 1 ELSE 0 END)";
+        ++fieldCount;
+    }
+    if (perField) b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+    if (fieldCount > 0) {
+        const std::string share = "(100.0 * (" + perRecord + ")::numeric / " + std::to_string(fieldCount) + ")";
+        b.statTable("record_completeness", "Volledigheid per onderzoek (aandeel beantwoorde velden)", "",
+                    {{"median", "Mediaan (%)", percentile(0.5, share)}, {"p25", "25e percentiel (%)", percentile(0.25, share)}},
+                    {});
+    }
+}
+
 void police(Builder& b) {
     exams(b);
     frequency(b, "referral_source");
@@ -561,12 +603,7 @@ void om(Builder& b) {
         b.statTable("charges_summary", "Tenlastelegging", "f.\"" + options->front()->name + "\" IS NOT NULL", {}, shares);
     }
     frequency(b, "verdict");
-    const std::string verdict = b.column("verdict");
-    if (!verdict.empty()) {
-        b.statTable("conviction_rate", "Veroordelingen onder afgedane zaken",
-                    verdict + " IS NOT NULL AND " + verdict + " <> 'pending'", {},
-                    {{"conviction", "Veroordeling", verdict + " = 'conviction'"}});
-    }
+    convictionRate(b);
     frequency(b, "proven_offence");
     if (const auto* f = b.field("om_decision")) {
         b.crossTable("om_decision_by_internal_only", "OM-beslissing naar alleen inwendig letsel", f->labelNl,
@@ -586,14 +623,7 @@ void loef(Builder& b) {
         b.statTable("report_delivery", "Uren van onderzoek tot aflevering rapport", delivered + " IS NOT NULL",
                     {{"median", "Mediaan (uur)", percentile(0.5, hours)}}, {});
     }
-    std::vector<Category> yield;
-    const std::string visible = b.column("no_visible_injury"), internal = b.column("internal_injury_shown");
-    if (!visible.empty()) yield.push_back({"visible_sign", "Zichtbaar letsel", "NOT " + visible});
-    yield.push_back({"internal_only", "Alleen inwendig letsel", "f.internal_only"});
-    if (!visible.empty() && !internal.empty()) {
-        yield.push_back({"no_finding", "Geen bevinding", visible + " AND " + internal + " IS DISTINCT FROM 'yes'"});
-    }
-    b.statTable("findings_yield", "Opbrengst van het onderzoek", "", {}, yield);
+    findingsYield(b);
     // Rates of every yes/no item the doctor records (laryngoscopy, imaging, documentation, consents).
     std::vector<Category> rates;
     for (const auto& f : b.fields()) {
@@ -607,24 +637,25 @@ void loef(Builder& b) {
         if (f.code == "region" || f.recordedBy != "doctor") continue;
         frequency(b, f.code);
     }
-    std::vector<Category> answered;
-    std::string perRecord;
-    int fieldCount = 0;
-    for (const auto& f : b.fields()) {
-        if (f.recordedBy != "doctor" || f.identifying) continue;
-        const std::string condition = b.answered(f);
-        if (condition.empty()) continue;
-        answered.push_back({f.code, f.labelNl, condition});
-        perRecord += (perRecord.empty() ? "" : " + ") + std::string("(CASE WHEN ") + condition + " THEN 1 ELSE 0 END)";
-        ++fieldCount;
+    completeness(b, true);
+}
+
+// The figures of GET /api/v1/dashboard and nothing more: one report, so that one disclosure
+// control covers everything the dashboard shows together, and small enough to answer at once.
+void dashboard(Builder& b) {
+    exams(b);
+    timeliness(b);
+    frequency(b, "aangifte");
+    frequency(b, "om_decision");
+    convictionRate(b);
+    findingsYield(b);
+    std::vector<Category> rates;
+    for (const char* code : {"laryngoscopy_done", "imaging_done"}) {
+        const auto* f = b.field(code);
+        if (f && !b.column(code).empty()) rates.push_back({code, f->labelNl, b.column(code)});
     }
-    b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
-    if (fieldCount > 0) {
-        const std::string share = "(100.0 * (" + perRecord + ")::numeric / " + std::to_string(fieldCount) + ")";
-        b.statTable("record_completeness", "Volledigheid per onderzoek (aandeel beantwoorde velden)", "",
-                    {{"median", "Mediaan (%)", percentile(0.5, share)}, {"p25", "25e percentiel (%)", percentile(0.25, share)}},
-                    {});
-    }
+    b.statTable("rates", "Aandeel ja per ja/nee-vraag", "", {}, rates);
+    completeness(b, false);
 }
 
 void evaluation(Builder& b) {
@@ -731,7 +762,9 @@ Report ReportEngine::run(const ReportParams& params) {
         if (!known) throw validationFailed({{"region", "code_list", "unknown region '" + params.region + "'"}});
     }
     Builder b(*cat, params);
-    if (params.kind == "police") {
+    if (params.kind == "dashboard") {
+        dashboard(b);
+    } else if (params.kind == "police") {
         police(b);
     } else if (params.kind == "om") {
         om(b);

@@ -4,6 +4,7 @@
 #include "server/app/settings.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
+#include "server/http/handlers/dashboard_handlers.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/import_handlers.h"
@@ -11,6 +12,8 @@
 #include "server/http/handlers/report_handlers.h"
 #include "server/http/handlers/session_handlers.h"
 #include "server/http/handlers/system_handlers.h"
+#include "server/http/session_cookie.h"
+#include "server/http/static_site.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -20,7 +23,11 @@ namespace {
 
 std::string bearerToken(const http::Request& request) {
     auto header = request.header("Authorization");
-    if (!header) throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    if (!header) {
+        // The web app's session cookie stands in for the header, with its CSRF token.
+        if (auto cookie = http::sessionCookieToken(request)) return *cookie;
+        throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    }
     const std::string value = Poco::trim(*header);
     if (value.size() < 8 || Poco::icompare(value.substr(0, 7), "bearer ") != 0) {
         throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
@@ -66,15 +73,19 @@ RegistryServer::RegistryServer(const Config& config) {
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
-    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
+                                              !httpSettings.tlsCertificate.empty()});
     http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
     http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
+    http::addDashboardRoutes(routes_->router, {reports_.get()});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) {
-        Principal principal = auth_->authenticate(bearerToken(request));
+        const std::string token = bearerToken(request);
+        Principal principal = auth_->authenticate(token);
+        if (!request.header("Authorization")) http::requireCsrf(request, token);
         // Per user, not per connection or address: many clerks behind one NAT are not one user,
         // and one user cannot escape the limit by opening more connections.
         const auto decision = rateLimiter_->take(principal.userId);
@@ -100,6 +111,10 @@ RegistryServer::RegistryServer(const Config& config) {
         }
         return principal;
     };
+    auto site = std::make_shared<const http::StaticSite>(webRoot(config));
+    if (site->fileCount() > 0) {
+        routes_->staticFiles = [site](const http::Request& request) { return site->serve(request); };
+    }
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {
             auth_->recordDenied(http::callerOf(request), action, "route", request.path, "role not permitted");

@@ -131,4 +131,12 @@ ImportSettings importSettings(const Config& config) {
     return s;
 }
 
+std::string webRoot(const Config& config) {
+    const std::string dir = config.getString("web.root");
+    if (!dir.empty() && !(Poco::File(dir).exists() && Poco::File(dir).isDirectory())) {
+        throw ConfigError("web.root", "directory '" + dir + "' does not exist");
+    }
+    return dir;
+}
+
 }  // namespace registry::app

@@ -55,6 +55,7 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/audit", {"admin"}},
         {"POST /api/v1/imports", {"loef", "admin"}},
         {"GET /api/v1/imports/{id}", {"loef", "admin"}},
+        {"GET /api/v1/dashboard", {"pilot_lead", "loef"}},
         {"GET /api/v1/openapi.json", kPublic},
         {"GET /api/v1/reports", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
         {"GET /api/v1/reports/{kind}", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},

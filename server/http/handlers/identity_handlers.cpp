@@ -5,6 +5,7 @@
 #include "server/db/reference_repository.h"
 #include "server/http/handler_support.h"
 #include "server/http/json_body.h"
+#include "server/http/session_cookie.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
@@ -88,6 +89,13 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
         } catch (const Error&) {
             throw Error(ErrorKind::Unauthorized, "The username or password is incorrect.");
         }
+        // ?cookie=true: the web app's sign-in. The token goes only into an HttpOnly cookie, never
+        // into the body where script could read it; the body carries the CSRF token instead.
+        const auto cookieMode = req.queryParam("cookie");
+        if (cookieMode && *cookieMode != "true" && *cookieMode != "false") {
+            throw Error(ErrorKind::BadRequest, "cookie must be true or false.");
+        }
+        const bool cookie = cookieMode && *cookieMode == "true";
         auto result = deps.auth->login(*username, *password, callerOf(req));
         if (!result.challengeToken.empty()) {
             // Password right, second factor still to come: no session yet, only a token that
@@ -102,12 +110,19 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             body->set("methods", methods);
             return Response::json(200, body);
         }
-        return Response::json(201, loginJson(result));
+        Poco::JSON::Object::Ptr body = loginJson(result);
+        if (!cookie) return Response::json(201, body);
+        // The web app's session: the token goes only into the HttpOnly cookie.
+        body->remove("token");
+        body->set("csrf_token", csrfTokenFor(result.token));
+        return Response::json(201, body).withHeader("Set-Cookie", sessionCookieHeader(result.token, deps.secureCookies));
     });
 
     router.add("DELETE", "/api/v1/sessions/current", [deps](Request& req) {
         deps.auth->logout(callerOf(req));
-        return Response::noContent();
+        auto response = Response::noContent();
+        if (!req.header("Authorization")) response.withHeader("Set-Cookie", clearedSessionCookieHeader(deps.secureCookies));
+        return response;
     }, "session.delete");
 
     router.add("GET", "/api/v1/me", [deps](Request& req) {
@@ -119,6 +134,11 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             }
             return actions;
         }());
+        // A reloaded web page has lost its CSRF token; its cookie session can ask for it again
+        // here (a GET another origin cannot read).
+        if (!req.header("Authorization")) {
+            if (auto token = sessionCookieToken(req)) body->set("csrf_token", csrfTokenFor(*token));
+        }
         return Response::json(200, body);
     }, "me.read");
 

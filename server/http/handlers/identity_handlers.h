@@ -14,6 +14,7 @@ struct IdentityDeps {
     services::AuditService* audit;
     db::ConnectionPool* pool;
     std::size_t maxJsonDepth;
+    bool secureCookies;  // the server speaks TLS: session cookies get Secure
 };
 
 // Sessions, /me, /regions, the users API and the audit log API.
