@@ -7,7 +7,7 @@ BUILD_DIR="${REGISTRY_BUILD_DIR:-$REPO_DIR/build}"
 # Debian packages the build, the server and the tests need.
 REGISTRY_PACKAGES=(g++ cmake make pkg-config git openssl ca-certificates
   libpoco-dev libpqxx-dev libboost-test-dev libssl-dev libxlsxwriter-dev
-  postgresql postgresql-client libxml2-utils libqrencode-dev)
+  postgresql postgresql-client libxml2-utils libglpk-dev libqrencode-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

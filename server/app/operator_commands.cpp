@@ -15,7 +15,6 @@
 
 namespace registry::app {
 
-// Operators act as the system; the OS account that ran the command is recorded on whose behalf.
 core::Caller operatorCaller() {
     core::Caller caller;
     caller.user.username = "registry-cli";

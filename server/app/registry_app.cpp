@@ -6,6 +6,7 @@
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
+#include "server/app/report_commands.h"
 #include "server/app/retention_commands.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
@@ -40,6 +41,14 @@ std::string usageText() {
            "  exam erase ID --reason TEXT\n"
            "                        erase a record and all its versions (AVG request, consent\n"
            "                        withdrawn); audited, without clinical content\n"
+           "  import FILE --mapping NAME [--dry-run] [--on-error=skip|abort] [--errors OUT.csv]\n"
+           "                        import a legacy spreadsheet export (CSV); exit 0 all imported or\n"
+           "                        already present, 65 records rejected, 66 file refused (nothing\n"
+           "                        imported)\n"
+           "  report KIND [--region R] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+           "         [--granularity month|quarter] [--format json|csv|xlsx|html] [--delimiter ,|;]\n"
+           "         --out FILE     run a report (evaluation, om, police, loef) with disclosure\n"
+           "                        control, audited; reads db.report_url when set\n"
            "  retention purge-drafts [--dry-run]\n"
            "                        remove drafts unchanged for retention.draft_days (audited)\n"
            "  retention purge-audit [--dry-run]\n"
@@ -55,7 +64,7 @@ std::string usageText() {
            "\n"
            "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
            "also be set as REGISTRY_<KEY>, e.g. REGISTRY_DB_URL.\n"
-           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 78 configuration\n";
+           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 73 cannot write output, 78 configuration\n";
 }
 
 int RegistryApp::main(const std::vector<std::string>& args) {
@@ -99,6 +108,8 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "retention") return runRetentionCommand(cl, config);
     if (command == "keys") return runKeysCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
+    if (command == "import") return runImportCommand(cl, config);
+    if (command == "report") return runReportCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 

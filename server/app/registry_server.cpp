@@ -7,7 +7,9 @@
 #include "server/http/handler_support.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
+#include "server/http/handlers/import_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
+#include "server/http/handlers/report_handlers.h"
 #include "server/http/handlers/session_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
@@ -52,12 +54,25 @@ RegistryServer::RegistryServer(const Config& config) {
     forms_ = std::make_unique<services::FormCatalog>(*pool_);
     exams_ = std::make_unique<services::ExamService>(*pool_, *forms_, std::move(pseudonymiser));
     outcomes_ = std::make_unique<services::OutcomeService>(*exams_);
+    const auto importing = importSettings(config);
+    imports_ = std::make_unique<services::ImportJobs>(
+        *pool_, *forms_, exams_->pseudonymiser(),
+        services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes});
+    // Reports and exports read from db.report_url (a streaming replica) when it is set.
+    reportPool_ = config.getString("db.report_url").empty()
+                      ? pool_
+                      : std::make_shared<db::ConnectionPool>(poolSettings(config, "db.report_url"));
+    reports_ = std::make_unique<services::ReportService>(
+        *pool_, *reportPool_, static_cast<int>(config.getInt("reports.min_cell", 2, 1000)), kVersion);
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
     http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
+    http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
+    exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
+    http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) {
         const std::string token = bearerToken(request);
@@ -119,8 +134,11 @@ void RegistryServer::stop() {
         server_->stop();
         server_.reset();
     }
+    // A running import finishes its file first (each batch is whole either way).
+    imports_.reset();
     // After the last request, so that the final anchor covers every event this process wrote.
     if (anchor_) anchor_->stop();
+    if (reportPool_ && reportPool_ != pool_) reportPool_->close();
     if (pool_) pool_->close();
 }
 

@@ -9,7 +9,10 @@
 #include "server/services/auth_service.h"
 #include "server/services/exam_service.h"
 #include "server/services/form_catalog.h"
+#include "server/services/import_jobs.h"
 #include "server/services/outcome_service.h"
+#include "server/services/export_service.h"
+#include "server/services/report_service.h"
 #include "server/services/two_factor_service.h"
 #include "server/services/user_service.h"
 #include "server/core/rate_limiter.h"
@@ -45,6 +48,10 @@ private:
     std::unique_ptr<services::FormCatalog> forms_;
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;
+    std::unique_ptr<services::ImportJobs> imports_;
+    std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
+    std::unique_ptr<services::ReportService> reports_;
+    std::unique_ptr<services::ExportService> exports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

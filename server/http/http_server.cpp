@@ -17,6 +17,7 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -48,6 +49,7 @@ Error headError(const Poco::Net::MessageException& e, bool expired, int headerTi
 
 struct Shared {
     ServerSettings settings;
+    std::shared_ptr<Metrics> metrics;
     std::shared_ptr<Dispatcher> dispatcher;
     std::shared_ptr<ConnectionWatch> watch;
     std::shared_ptr<std::atomic<bool>> stopping;
@@ -63,22 +65,32 @@ public:
 
     void run() override {
         auto entry = shared_.watch->enroll(socket().impl()->sockfd());
+        shared_.metrics->connectionOpened();
+        bool busy = false;
+        const auto setBusy = [&](bool now) {
+            entry->setIdle(!now);
+            if (now != busy) shared_.metrics->connectionBusy(now);
+            busy = now;
+        };
         try {
-            serve(*entry);
+            serve(*entry, setBusy);
         } catch (const std::exception&) {
             // The connection failed; nothing is left to tell the client.
         }
+        setBusy(false);
+        shared_.metrics->connectionClosed();
         shared_.watch->withdraw(entry);
     }
 
 private:
-    void serve(ConnectionWatch::Entry& entry) {
+    template <typename SetBusy>
+    void serve(ConnectionWatch::Entry& entry, const SetBusy& setBusy) {
         const bool secure = socket().secure();
         Poco::Net::HTTPServerSession session(socket(), shared_.params);
         while (!shared_.stopping->load()) {
-            entry.setIdle(true);
+            setBusy(false);
             if (!session.hasMoreRequests() || shared_.stopping->load()) break;
-            entry.setIdle(false);
+            setBusy(true);
             entry.arm(ConnectionWatch::Clock::now() + std::chrono::seconds(shared_.settings.headerTimeoutSeconds));
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
@@ -113,7 +125,6 @@ private:
                 break;
             }
         }
-        entry.setIdle(true);
     }
 
     const Shared& shared_;
@@ -156,10 +167,11 @@ HttpServer::~HttpServer() {
 void HttpServer::start() {
     Poco::Net::SocketAddress address(settings_.address, settings_.port);
     std::unique_ptr<Poco::Net::ServerSocket> socket;
+    const int backlog = std::max(128, settings_.maxQueued);
     if (secure()) {
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, tlsContext(settings_));
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, backlog, tlsContext(settings_));
     } else {
-        socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);
+        socket = std::make_unique<Poco::Net::ServerSocket>(address, backlog);
     }
     port_ = socket->address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
@@ -178,7 +190,7 @@ void HttpServer::start() {
     // Workers mostly wait on a socket; a small stack keeps many of them cheap.
     threads_ = std::make_unique<Poco::ThreadPool>(2, settings_.maxThreads + 1, 60, 512 * 1024);
     server_ = std::make_unique<Poco::Net::TCPServer>(
-        new ConnectionFactory(Shared{settings_, dispatcher_, watch_, stopping_, params}), *threads_, *socket, tcpParams);
+        new ConnectionFactory(Shared{settings_, metrics_, dispatcher_, watch_, stopping_, params}), *threads_, *socket, tcpParams);
     socket_ = std::move(socket);
     server_->start();
 }

@@ -51,6 +51,11 @@ std::string Metrics::render(const Gauges& gauges) const {
         << "# HELP registry_db_pool_capacity Largest number of database connections.\n"
         << "# TYPE registry_db_pool_capacity gauge\n"
         << "registry_db_pool_capacity " << gauges.poolCapacity << "\n";
+    const long open = open_.load(), busy = busy_.load();
+    out << "# HELP registry_http_connections Open client connections: being served, or idle between requests.\n"
+        << "# TYPE registry_http_connections gauge\n"
+        << "registry_http_connections{state=\"busy\"} " << busy << "\n"
+        << "registry_http_connections{state=\"idle\"} " << (open - busy) << "\n";
     out << "# HELP registry_rate_limited_total Requests refused by the per-user rate limit.\n"
         << "# TYPE registry_rate_limited_total counter\n"
         << "registry_rate_limited_total " << rateLimited_.load(std::memory_order_relaxed) << "\n";

@@ -17,6 +17,10 @@ public:
     static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
     void observe(const std::string& route, const std::string& method, int status, double seconds);
+    // Open client connections, and how many of them are being served (the rest wait for a request).
+    void connectionOpened() { ++open_; }
+    void connectionClosed() { --open_; }
+    void connectionBusy(bool busy) { busy ? ++busy_ : --busy_; }
     // A request refused by the per-user rate limit (429).
     void countRateLimited() { rateLimited_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -37,6 +41,8 @@ private:
     };
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+    std::atomic<long> open_{0};
+    std::atomic<long> busy_{0};
     std::map<std::string, Histogram> latency_;
     std::atomic<std::uint64_t> rateLimited_{0};
 };

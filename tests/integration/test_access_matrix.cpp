@@ -53,7 +53,15 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/users/{id}", {"admin"}},
         {"PATCH /api/v1/users/{id}", {"admin"}},
         {"GET /api/v1/audit", {"admin"}},
+        {"POST /api/v1/imports", {"loef", "admin"}},
+        {"GET /api/v1/imports/{id}", {"loef", "admin"}},
         {"GET /api/v1/openapi.json", kPublic},
+        {"GET /api/v1/reports", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
+        {"GET /api/v1/reports/{kind}", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
+        {"POST /api/v1/exports/research", {"researcher"}},
+        {"GET /api/v1/exports/{id}", {"researcher"}},
+        {"GET /api/v1/exports/{id}/data", {"researcher"}},
+        {"GET /api/v1/codebook", {"researcher", "loef"}},
     };
     return table;
 }

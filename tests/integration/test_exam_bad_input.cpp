@@ -71,9 +71,9 @@ BOOST_AUTO_TEST_CASE(malformed_transport_is_400_413_415) {
 
 BOOST_AUTO_TEST_CASE(numbers_that_overflow_or_have_the_wrong_type) {
     auto overflow = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": 99999999999999999999999"), 422);
-    BOOST_TEST((errorCode(overflow, "photo_count") == "range" || errorCode(overflow, "photo_count") == "type"));
+    BOOST_TEST(errorCode(overflow, "photo_count") == "range");
     auto huge = rejected("/api/v1/exams", examBody("oost_brabant", "\"duration_s\": 1e400"), 422);
-    BOOST_TEST(errorCode(huge, "duration_s") != "<none for duration_s>");
+    BOOST_TEST(errorCode(huge, "duration_s") == "range");
     auto asString = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": \"12\""), 422);
     BOOST_TEST(errorCode(asString, "photo_count") == "type");
     auto fraction = rejected("/api/v1/exams", examBody("oost_brabant", "\"photo_count\": 3.5"), 422);

@@ -37,6 +37,18 @@ bool healthy(std::uint16_t port) {
 
 }  // namespace
 
+// registry_http_connections{state="busy"} from /metrics, or -1.
+int busyConnections(std::uint16_t port) {
+    try {
+        const auto body = registry::test::HttpClient(port).get("/metrics").body;
+        const std::string key = "registry_http_connections{state=\"busy\"} ";
+        const auto at = body.find(key);
+        return at == std::string::npos ? -1 : std::stoi(body.substr(at + key.size()));
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
 BOOST_AUTO_TEST_SUITE(serve_process)
 
 // `registry serve` as operators run it: SIGTERM stops accepting, lets the request in flight
@@ -72,10 +84,16 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     socket.sendBytes(head.data(), static_cast<int>(head.size()));
     socket.sendBytes(body.data(), 10);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Signal only once a worker is in that request: two busy connections, it and this look.
+    bool inFlight = false;
+    for (int i = 0; i < 200 && !(inFlight = busyConnections(port) >= 2); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_TEST_REQUIRE(inFlight);
     ::kill(static_cast<pid_t>(handle.id()), SIGTERM);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    BOOST_TEST(!healthy(port));  // no longer accepting
+    bool closed = false;  // no longer accepting
+    for (int i = 0; i < 200 && !(closed = !healthy(port)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_TEST(closed);
     socket.sendBytes(body.data() + 10, static_cast<int>(body.size() - 10));
     std::string response;
     char buffer[4096];

@@ -78,7 +78,10 @@ BOOST_AUTO_TEST_CASE(pagination_walks_every_user_once) {
         cursor = body->isNull("next_cursor") ? "" : body->getValue<std::string>("next_cursor");
         ++pages;
     } while (!cursor.empty() && pages < 10);
-    BOOST_TEST(seen.size() == 6u);
+    // Six made here, plus the accounts the migrations create (the legacy import's author).
+    BOOST_TEST(seen.size() == 6u + static_cast<std::size_t>(server.db().scalar(
+                                        "SELECT count(*) FROM users WHERE username = 'legacy-import'")));
+    BOOST_TEST(seen.count("legacy-import") == 1u);
     BOOST_TEST(client.get("/api/v1/users?limit=501", admin.token).status == 400);
     BOOST_TEST(client.get("/api/v1/users?limit=abc", admin.token).status == 400);
 }
@@ -105,6 +108,20 @@ BOOST_AUTO_TEST_CASE(invalid_users_are_422_listing_every_field) {
                               admin.token);
     BOOST_TEST(region.status == 422);
     BOOST_TEST(errorFields(region).count("region") == 1u);
+}
+
+// SECURITY.md: at least 12 characters. Eleven is refused, twelve accepted.
+BOOST_AUTO_TEST_CASE(passwords_need_twelve_characters) {
+    TestServer server;
+    auto admin = server.login("admin");
+    auto client = server.client();
+    auto eleven = client.send("POST", "/api/v1/users",
+                              R"({"username":"len.eleven","display_name":"A","role":"loef","password":"abcdefghijk"})", admin.token);
+    BOOST_TEST(eleven.status == 422);
+    BOOST_TEST(errorFields(eleven).count("password") == 1u);
+    auto twelve = client.send("POST", "/api/v1/users",
+                              R"({"username":"len.twelve","display_name":"A","role":"loef","password":"abcdefghijkl"})", admin.token);
+    BOOST_TEST(twelve.status == 201);
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_username_is_409) {

@@ -35,6 +35,7 @@ app::Config testConfig(const TestDatabase& db, const std::map<std::string, std::
     config.set("pseudonym.key_file", writeTestKeyFile());
     config.set("auth.pbkdf2_iterations", "1000");
     config.set("log.level", "warning");
+    config.set("import.mapping_dir", TestDatabase::sourceDir() + "/config/import");
     // Most tests sign in many roles by password alone and fire requests in bursts: the
     // two-factor and rate-limit tests (test_two_factor.cpp, test_rate_limit.cpp) switch these on.
     config.set("auth.require_2fa_roles", "");
