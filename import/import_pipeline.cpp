@@ -31,6 +31,9 @@ struct Prepared {
     std::string dossier;  // clear, only for the error report
     std::optional<RowError> error;
     db::ImportedExam exam;  // valid records only
+    // The import key under the older versions of the pseudonym key chain: a record imported or
+    // erased before a key rotation is still recognised (its stored key is not re-keyed).
+    std::vector<std::string> olderImportKeys;
 };
 
 // A candidate error: the report shows the one in the leftmost column.
@@ -59,7 +62,10 @@ public:
         // later duplicate of a rejected record is still recognised as one.
         if (!p.dossier.empty()) {
             try {
-                p.exam.importKey = context_.pseudonymiser.pseudonymise(p.dossier);
+                auto keys = context_.pseudonymiser.pseudonymsAllVersions(p.dossier);
+                p.exam.importKey = keys.back();
+                keys.pop_back();
+                p.olderImportKeys = std::move(keys);
             } catch (const std::invalid_argument&) {
             }
         }
@@ -350,12 +356,18 @@ public:
         pqxx::work tx(*lease);
         db::ImportRepository::lock(tx);
         std::vector<std::string> keys;
-        for (const auto& p : pending) keys.push_back(p.exam.importKey);
+        for (const auto& p : pending) {
+            keys.push_back(p.exam.importKey);
+            keys.insert(keys.end(), p.olderImportKeys.begin(), p.olderImportKeys.end());
+        }
         const auto existing = db::ImportRepository::existingKeys(tx, keys);
         std::vector<const db::ImportedExam*> fresh;
         std::vector<core::AuditEvent> events;
         for (const auto& p : pending) {
-            if (existing.count(p.exam.importKey)) {
+            const bool present = existing.count(p.exam.importKey) > 0 ||
+                                 std::any_of(p.olderImportKeys.begin(), p.olderImportKeys.end(),
+                                             [&](const std::string& k) { return existing.count(k) > 0; });
+            if (present) {
                 ++alreadyPresent_;
                 continue;
             }

@@ -2,6 +2,7 @@
 
 #include "server/app/build_info.h"
 #include "server/app/settings.h"
+#include "server/core/crypto.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
 #include "server/http/handlers/dashboard_handlers.h"
@@ -84,15 +85,22 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) {
         const std::string token = bearerToken(request);
+        const std::string tokenKey = crypto::sha256Hex(token);
+        const auto refuse = [this](int retryAfter) {
+            metrics_->countRateLimited();
+            return Error(ErrorKind::TooManyRequests, "Too many requests; slow down and retry later.")
+                .withHeader("Retry-After", std::to_string(retryAfter));
+        };
+        // A token refused a moment ago is refused again without a database round trip.
+        if (const auto early = rateLimiter_->refusedEarlier(tokenKey); !early.allowed) throw refuse(early.retryAfterSeconds);
         Principal principal = auth_->authenticate(token);
         if (!request.header("Authorization")) http::requireCsrf(request, token);
         // Per user, not per connection or address: many clerks behind one NAT are not one user,
         // and one user cannot escape the limit by opening more connections.
         const auto decision = rateLimiter_->take(principal.userId);
         if (!decision.allowed) {
-            metrics_->countRateLimited();
-            throw Error(ErrorKind::TooManyRequests, "Too many requests; slow down and retry later.")
-                .withHeader("Retry-After", std::to_string(decision.retryAfterSeconds));
+            rateLimiter_->rememberRefusal(tokenKey, decision.retryAfterSeconds);
+            throw refuse(decision.retryAfterSeconds);
         }
         if (principal.enrolmentOnly) {
             const std::string action = routes_->router.match(request.method, request.path).action;

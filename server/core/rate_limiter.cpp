@@ -18,6 +18,9 @@ RateLimiter::Decision RateLimiter::take(const std::string& key, Clock::time_poin
         for (auto it = buckets_.begin(); it != buckets_.end();) {
             it = now - it->second.updated > refillTime ? buckets_.erase(it) : std::next(it);
         }
+        for (auto it = refusedUntil_.begin(); it != refusedUntil_.end();) {
+            it = it->second <= now ? refusedUntil_.erase(it) : std::next(it);
+        }
         lastSweep_ = now;
     }
     auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
@@ -33,6 +36,25 @@ RateLimiter::Decision RateLimiter::take(const std::string& key, Clock::time_poin
     }
     const double wait = (1.0 - bucket.tokens) / rate_;
     return {false, std::max(1, static_cast<int>(std::ceil(wait)))};
+}
+
+void RateLimiter::rememberRefusal(const std::string& memoKey, int retryAfterSeconds, Clock::time_point now) {
+    if (rate_ <= 0) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    refusedUntil_[memoKey] = now + std::chrono::seconds(retryAfterSeconds);
+}
+
+RateLimiter::Decision RateLimiter::refusedEarlier(const std::string& memoKey, Clock::time_point now) {
+    if (rate_ <= 0) return {};
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = refusedUntil_.find(memoKey);
+    if (it == refusedUntil_.end()) return {};
+    if (it->second <= now) {
+        refusedUntil_.erase(it);
+        return {};
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count();
+    return {false, std::max(1, static_cast<int>(left))};
 }
 
 }  // namespace registry::core

@@ -28,6 +28,13 @@ public:
 
     bool enabled() const { return rate_ > 0; }
 
+    // A memo of refusals by a second key (a session token's hash): once a user is refused, the
+    // same token is refused again until its Retry-After has passed without asking the database
+    // who it belongs to, so a client hammering past its limit costs one map lookup per request.
+    // Only tokens that were refused are remembered, so a flood of made-up tokens adds nothing.
+    void rememberRefusal(const std::string& memoKey, int retryAfterSeconds, Clock::time_point now = Clock::now());
+    Decision refusedEarlier(const std::string& memoKey, Clock::time_point now = Clock::now());
+
 private:
     struct Bucket {
         double tokens;
@@ -37,6 +44,7 @@ private:
     double burst_;
     std::mutex mutex_;
     std::unordered_map<std::string, Bucket> buckets_;
+    std::unordered_map<std::string, Clock::time_point> refusedUntil_;
     Clock::time_point lastSweep_{};
 };
 

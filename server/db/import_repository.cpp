@@ -121,7 +121,7 @@ void ImportRepository::copyExams(pqxx::transaction_base& tx, const std::vector<c
     }
     pqxx::stream_to copy(tx, "exam_versions",
                          std::vector<std::string>{"exam_id", "version", "kind", "status", "fields", "victim_pseudonym",
-                                                  "police_pseudonym", "changed_by", "reason"});
+                                                  "police_pseudonym", "changed_by", "reason", "pseudonym_key_version"});
     for (const auto* e : exams) {
         const auto& w = e->write;
         cells.clear();
@@ -134,7 +134,8 @@ void ImportRepository::copyExams(pqxx::transaction_base& tx, const std::vector<c
         cells.add(w.policePseudonym);
         cells.add(w.authorId);
         cells.add("imported from " + p.sourceFile + " record " + std::to_string(e->recordNumber));
-        copy << cells.row<9>();
+        cells.add(std::to_string(w.keyVersion));
+        copy << cells.row<10>();
     }
     copy.complete();
 }

@@ -42,6 +42,19 @@ BOOST_AUTO_TEST_CASE(retry_after_covers_a_slow_rate) {
     BOOST_TEST(limiter.take("u", t0 + 4s).allowed);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_token_is_refused_again_until_its_retry_after) {
+    RateLimiter limiter(1.0, 1);
+    const auto t0 = RateLimiter::Clock::time_point{} + 1000s;
+    BOOST_TEST(limiter.refusedEarlier("token-a", t0).allowed);
+    limiter.rememberRefusal("token-a", 3, t0);
+    auto early = limiter.refusedEarlier("token-a", t0 + 1s);
+    BOOST_TEST(!early.allowed);
+    BOOST_TEST(early.retryAfterSeconds == 2);
+    BOOST_TEST(limiter.refusedEarlier("token-b", t0 + 1s).allowed);
+    BOOST_TEST(limiter.refusedEarlier("token-a", t0 + 3s).allowed);
+    BOOST_TEST(limiter.refusedEarlier("token-a", t0 + 1s).allowed);  // forgotten once expired
+}
+
 BOOST_AUTO_TEST_CASE(a_zero_rate_disables_the_limit) {
     RateLimiter limiter(0, 1);
     BOOST_TEST(!limiter.enabled());
