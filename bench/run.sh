@@ -4,7 +4,8 @@
 #
 #   BENCH_EXAMS     exams bench_bulk_load loads (default 1000000)
 #   BENCH_PG_PORT   port of the throwaway cluster's socket (default 55434)
-#   BENCH_VALIDATOR_ARGS, BENCH_API_ARGS, BENCH_BULK_ARGS: extra options for each program
+#   BENCH_IMPORT_RECORDS  records bench_import generates and imports (default 1000000)
+#   BENCH_VALIDATOR_ARGS, BENCH_API_ARGS, BENCH_BULK_ARGS, BENCH_IMPORT_ARGS: extra options for each program
 #
 # Stops its PostgreSQL and removes its data directory on exit.
 set -euo pipefail
@@ -25,7 +26,7 @@ url() { echo "postgresql:///$1?host=$BENCH_DIR/pg&port=$PGPORT&user=$2"; }
 # by the bulk load (and the load reports its own table alone).
 KEY="$BENCH_DIR/migrate-pseudonym.key"
 pseudonym_key "$KEY"
-for db in bench_api bench_bulk; do
+for db in bench_api bench_bulk bench_import; do
   pg_create_database "$db"
   log "migrating $db"
   REGISTRY_DB_URL="$(url "$db" registry_app)" REGISTRY_DB_OWNER_URL="$(url "$db" registry_owner)" \
@@ -52,3 +53,9 @@ log "bench_bulk_load ($BENCH_EXAMS exams)"
 # shellcheck disable=SC2086
 "$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url bench_bulk registry_owner)" --count "$BENCH_EXAMS" \
   ${BENCH_BULK_ARGS:-}
+echo
+
+log "bench_import (${BENCH_IMPORT_RECORDS:-1000000} records)"
+# shellcheck disable=SC2086
+TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_import" --db-url "$(url bench_import registry_app)" \
+  --owner-url "$(url bench_import registry_owner)" --count "${BENCH_IMPORT_RECORDS:-1000000}" ${BENCH_IMPORT_ARGS:-}

@@ -13,9 +13,7 @@
 #include <unistd.h>
 
 namespace registry::app {
-namespace {
 
-// Operators act as the system; the OS account that ran the command is recorded on whose behalf.
 core::Caller operatorCaller() {
     core::Caller caller;
     caller.user.username = "registry-cli";
@@ -25,6 +23,8 @@ core::Caller operatorCaller() {
     caller.clientAddress = "local";
     return caller;
 }
+
+namespace {
 
 std::string readPassword() {
     std::string password;

@@ -2,6 +2,7 @@
 
 #include "server/app/command_line.h"
 #include "server/app/config.h"
+#include "server/core/caller.h"
 
 namespace registry::app {
 
@@ -11,5 +12,10 @@ int runUserCommand(const CommandLine& cl, const Config& config);
 int runAuditCommand(const CommandLine& cl, const Config& config);
 // `registry exam erase ID --reason TEXT`: the audited erasure procedure.
 int runExamCommand(const CommandLine& cl, const Config& config);
+// `registry import FILE --mapping NAME ...`: the legacy import (import_command.cpp).
+int runImportCommand(const CommandLine& cl, const Config& config);
+
+// Operators act as the system; the OS account that ran the command is recorded on whose behalf.
+core::Caller operatorCaller();
 
 }  // namespace registry::app

@@ -37,6 +37,10 @@ std::string usageText() {
            "  exam erase ID --reason TEXT\n"
            "                        erase a record and all its versions (AVG request, consent\n"
            "                        withdrawn); audited, without clinical content\n"
+           "  import FILE --mapping NAME [--dry-run] [--on-error=skip|abort] [--errors OUT.csv]\n"
+           "                        import a legacy spreadsheet export (CSV); exit 0 all imported or\n"
+           "                        already present, 65 records rejected, 66 file refused (nothing\n"
+           "                        imported)\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
@@ -47,7 +51,7 @@ std::string usageText() {
 
 int RegistryApp::main(const std::vector<std::string>& args) {
     try {
-        return dispatch(CommandLine::parse(args, {"status", "password-stdin"}));
+        return dispatch(CommandLine::parse(args, {"status", "password-stdin", "dry-run"}));
     } catch (const UsageError& e) {
         std::cerr << "registry: " << e.what() << "\n(see registry --help)\n";
         return kUsage;
@@ -84,6 +88,7 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "audit") return runAuditCommand(cl, config);
     if (command == "exam") return runExamCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
+    if (command == "import") return runImportCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 

@@ -6,6 +6,7 @@
 #include "server/http/handler_support.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
+#include "server/http/handlers/import_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
 #include "server/http/handlers/system_handlers.h"
 
@@ -42,11 +43,16 @@ RegistryServer::RegistryServer(const Config& config) {
     forms_ = std::make_unique<services::FormCatalog>(*pool_);
     exams_ = std::make_unique<services::ExamService>(*pool_, *forms_, std::move(pseudonymiser));
     outcomes_ = std::make_unique<services::OutcomeService>(*exams_);
+    const auto importing = importSettings(config);
+    imports_ = std::make_unique<services::ImportJobs>(
+        *pool_, *forms_, exams_->pseudonymiser(),
+        services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes});
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
+    http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
     routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
@@ -74,6 +80,8 @@ void RegistryServer::stop() {
         server_->stop();
         server_.reset();
     }
+    // A running import finishes its file first (each batch is whole either way).
+    imports_.reset();
     // After the last request, so that the final anchor covers every event this process wrote.
     if (anchor_) anchor_->stop();
     if (pool_) pool_->close();

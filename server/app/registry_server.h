@@ -9,6 +9,7 @@
 #include "server/services/auth_service.h"
 #include "server/services/exam_service.h"
 #include "server/services/form_catalog.h"
+#include "server/services/import_jobs.h"
 #include "server/services/outcome_service.h"
 #include "server/services/user_service.h"
 
@@ -41,6 +42,7 @@ private:
     std::unique_ptr<services::FormCatalog> forms_;
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;
+    std::unique_ptr<services::ImportJobs> imports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

@@ -91,4 +91,14 @@ std::string schemaDir(const Config& config) {
     return dir;
 }
 
+ImportSettings importSettings(const Config& config) {
+    ImportSettings s;
+    s.mappingDir = config.getRequiredString("import.mapping_dir");
+    s.batchSize = static_cast<std::size_t>(config.getInt("import.batch_size", 1, 100000));
+    s.threads = static_cast<unsigned>(config.getInt("import.threads", 0, 256));
+    s.maxRecordBytes = static_cast<std::size_t>(config.getInt("import.max_record_bytes", 1024, 64 << 20));
+    s.maxUploadBytes = static_cast<std::size_t>(config.getInt("import.max_upload_bytes", 1024, 1LL << 34));
+    return s;
+}
+
 }  // namespace registry::app

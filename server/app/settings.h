@@ -21,4 +21,14 @@ std::size_t maxJsonDepth(const Config& config);
 core::Pseudonymiser loadPseudonymiser(const Config& config);
 std::string schemaDir(const Config& config);
 
+// The import.* keys: where mappings live and how imports batch, prepare and limit input.
+struct ImportSettings {
+    std::string mappingDir;
+    std::size_t batchSize = 1000;
+    unsigned threads = 0;
+    std::size_t maxRecordBytes = 1 << 20;
+    std::size_t maxUploadBytes = 64 << 20;
+};
+ImportSettings importSettings(const Config& config);
+
 }  // namespace registry::app

@@ -68,6 +68,29 @@ void AuditRepository::append(pqxx::transaction_base& tx, const core::AuditEvent&
          prev, core::chainHash(prev, e));
 }
 
+void AuditRepository::appendMany(pqxx::transaction_base& tx, const std::vector<core::AuditEvent>& events) {
+    if (events.empty()) return;
+    exec(tx, kLockChain, kAuditLockKey);
+    auto head = exec(tx, kChainHead);
+    std::string prev = head.empty() ? core::genesisHash() : head[0][0].as<std::string>();
+    pqxx::stream_to copy(tx, "audit_events",
+                         std::vector<std::string>{"id", "action", "occurred_at", "outcome", "user_id", "username", "role",
+                                                  "region", "on_behalf_of", "client_address", "request_id",
+                                                  "object_type", "object_id", "subject_pseudonym", "purpose", "detail",
+                                                  "prev_hash", "hash"});
+    // As in kInsertEvent, an empty element is stored as NULL (the purpose is never empty).
+    const auto cell = [](const std::string& v) -> const char* { return v.empty() ? nullptr : v.c_str(); };
+    for (const auto& e : events) {
+        const std::string hash = core::chainHash(prev, e);
+        copy << std::make_tuple(e.id.c_str(), e.action.c_str(), e.occurredAt.c_str(), e.outcome.c_str(), cell(e.userId),
+                                cell(e.username), cell(e.role), cell(e.region), cell(e.onBehalfOf),
+                                cell(e.clientAddress), cell(e.requestId), cell(e.objectType), cell(e.objectId),
+                                cell(e.subjectPseudonym), e.purpose.c_str(), cell(e.detail), prev.c_str(), hash.c_str());
+        prev = hash;
+    }
+    copy.complete();
+}
+
 static const Query kHead{"audit_head", "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
 std::pair<std::int64_t, std::string> AuditRepository::head(pqxx::transaction_base& tx) {
     auto rows = exec(tx, kHead);

@@ -43,6 +43,9 @@ public:
     // Appends in the caller's transaction, so the event commits or rolls back with the change it
     // records. A transaction-scoped advisory lock serialises appends to keep the chain linear.
     static void append(pqxx::transaction_base& tx, const core::AuditEvent& event);
+    // Appends several events in order with one COPY: the same chain, lock and columns as
+    // append(), for bulk work such as an import batch.
+    static void appendMany(pqxx::transaction_base& tx, const std::vector<core::AuditEvent>& events);
     // The newest event's seq and hash (seq 0 and the genesis hash for an empty log).
     static std::pair<std::int64_t, std::string> head(pqxx::transaction_base& tx);
     static std::vector<StoredAuditEvent> list(pqxx::transaction_base& tx, const AuditFilter& filter);

@@ -178,6 +178,15 @@ private:
     const core::Pseudonymiser& pseudonymiser_;
 };
 
+void setDerivedValues(db::ExamWrite& w, const Poco::JSON::Object& derived) {
+    w.hoursReportToExam = number(derived, "hours_report_to_exam");
+    w.hoursIncidentToExam = number(derived, "hours_incident_to_exam");
+    w.within24h = flag(derived, "within_24h");
+    w.within48h = flag(derived, "within_48h");
+    w.within72h = flag(derived, "within_72h");
+    w.internalOnly = flag(derived, "internal_only");
+}
+
 db::ExamWrite toWrite(const std::string& id, int formVersion, const std::string& status, int version,
                       const std::string& authorId, const PreparedExam& p, int keyVersion) {
     db::ExamWrite w;
@@ -191,12 +200,7 @@ db::ExamWrite toWrite(const std::string& id, int formVersion, const std::string&
     w.victimPseudonym = p.victimPseudonym;
     w.policePseudonym = p.policePseudonym;
     w.keyVersion = keyVersion;
-    w.hoursReportToExam = number(*p.derived, "hours_report_to_exam");
-    w.hoursIncidentToExam = number(*p.derived, "hours_incident_to_exam");
-    w.within24h = flag(*p.derived, "within_24h");
-    w.within48h = flag(*p.derived, "within_48h");
-    w.within72h = flag(*p.derived, "within_72h");
-    w.internalOnly = flag(*p.derived, "internal_only");
+    setDerivedValues(w, *p.derived);
     return w;
 }
 
@@ -222,6 +226,10 @@ void checkIfMatch(const db::ExamRow& row, std::optional<int> ifMatch, bool requi
 }
 
 }  // namespace
+
+void setDerived(db::ExamWrite& write, const Poco::JSON::Object& fields) {
+    setDerivedValues(write, *core::derive(fields));
+}
 
 ExamService::ExamService(db::ConnectionPool& pool, FormCatalog& forms, core::Pseudonymiser pseudonymiser)
     : pool_(pool), forms_(forms), pseudonymiser_(std::move(pseudonymiser)) {}

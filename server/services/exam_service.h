@@ -17,6 +17,10 @@
 
 namespace registry::services {
 
+// The values the registry derives from a record's (validated, normalised) fields, set on the
+// row to store: the API and the legacy import derive them in exactly the same way.
+void setDerived(db::ExamWrite& write, const Poco::JSON::Object& fields);
+
 // A record as the API shows it: non-identifying fields, whether references are present, and the
 // values the registry derives.
 struct ExamView {

@@ -46,6 +46,8 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/users/{id}", {"admin"}},
         {"PATCH /api/v1/users/{id}", {"admin"}},
         {"GET /api/v1/audit", {"admin"}},
+        {"POST /api/v1/imports", {"loef", "admin"}},
+        {"GET /api/v1/imports/{id}", {"loef", "admin"}},
         {"GET /api/v1/openapi.json", kPublic},
     };
     return table;

@@ -35,6 +35,7 @@ app::Config testConfig(const TestDatabase& db, const std::map<std::string, std::
     config.set("pseudonym.key_file", writeTestKeyFile());
     config.set("auth.pbkdf2_iterations", "1000");
     config.set("log.level", "warning");
+    config.set("import.mapping_dir", TestDatabase::sourceDir() + "/config/import");
     for (const auto& [key, value] : overrides) config.set(key, value);
     return config;
 }

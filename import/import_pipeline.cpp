@@ -1,0 +1,455 @@
+#include "import/import_pipeline.h"
+
+#include "server/core/audit_event.h"
+#include "server/core/ids.h"
+#include "server/core/json_merge.h"
+#include "server/db/audit_repository.h"
+#include "server/db/import_repository.h"
+#include "server/services/exam_service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+namespace registry::import {
+namespace {
+
+const char* const kVictimReference = "victim_reference";
+const char* const kPoliceReference = "police_reference";
+
+struct Prepared {
+    long record = 0;
+    std::string dossier;  // clear, only for the error report
+    std::optional<RowError> error;
+    db::ImportedExam exam;  // valid records only
+};
+
+// A candidate error: the report shows the one in the leftmost column.
+struct Candidate {
+    std::size_t column;
+    int order;  // mapping errors before validator errors in the same column
+    RowError error;
+};
+
+class RecordPreparer {
+public:
+    RecordPreparer(const ImportContext& context, const Mapping& mapping, std::chrono::system_clock::time_point now)
+        : context_(context), mapping_(mapping), now_(now) {}
+
+    Prepared prepare(long record, const std::vector<std::string>& values) const {
+        Prepared p;
+        p.record = record;
+        if (values.size() > mapping_.keyIndex()) p.dossier = trimCell(values[mapping_.keyIndex()]);
+        if (values.size() != mapping_.width()) {
+            auto e = rowError(record, "", "field_count");
+            e.value = std::to_string(values.size()) + " of " + std::to_string(mapping_.width());
+            p.error = finish(e, p.dossier);
+            return p;
+        }
+        // The import key: the pseudonymised Dossiernummer, also for rejected records, so that a
+        // later duplicate of a rejected record is still recognised as one.
+        if (!p.dossier.empty()) {
+            try {
+                p.exam.importKey = context_.pseudonymiser.pseudonymise(p.dossier);
+            } catch (const std::invalid_argument&) {
+            }
+        }
+        auto mapped = mapping_.apply(values);
+        std::vector<Candidate> candidates;
+        std::set<std::string> unreadFields;
+        for (const auto& cell : mapped.errors) {
+            candidates.push_back({cell.column, 0, cellError(record, cell.column, cell.code, values)});
+            unreadFields.insert(cell.field);
+        }
+        const auto outcome = core::validate(context_.form, *mapped.fields, core::ValidationMode::Submit, now_,
+                                            context_.codeLists);
+        for (const auto& fe : outcome.errors) {
+            const std::string field = fe.field.substr(0, fe.field.find_first_of("[."));
+            const int column = mapping_.columnOfField(field);
+            std::string code;
+            std::optional<std::pair<std::string, std::string>> order;
+            if (fe.code == "required") {
+                // A field no column fills is not the sheet's fault (the record is marked as
+                // imported, not as a complete submission); a cell the mapping could not read
+                // was reported already.
+                if (column < 0 || unreadFields.count(field)) continue;
+                code = "missing_value";
+            } else if (fe.code == "range") {
+                code = "out_of_range";
+            } else if (fe.code == "code_list") {
+                code = "unknown_code";
+            } else if (fe.code == "length") {
+                code = "too_long";
+            } else if (fe.code == "rule") {
+                code = "inconsistent";
+                for (const auto& rule : context_.form.rules()) {
+                    const std::string tail = " must not be earlier than " + rule.before;
+                    if (rule.kind == core::RuleKind::Order && rule.field == field && fe.message.size() >= tail.size() &&
+                        fe.message.compare(fe.message.size() - tail.size(), tail.size(), tail) == 0) {
+                        code = "order";
+                        const auto after = mapping_.label(field), before = mapping_.label(rule.before);
+                        order = std::make_pair(after.first + " vóór " + before.first, after.second + " before " + before.second);
+                    }
+                }
+                if (code != "order" && fe.message.find("must not be in the future") != std::string::npos) code = "in_future";
+            } else {
+                code = "invalid_value";
+            }
+            const std::size_t at = column < 0 ? mapping_.width() : static_cast<std::size_t>(column);
+            auto e = at < mapping_.width() ? cellError(record, at, code, values) : rowError(record, "", code);
+            if (order) {
+                e.messageNl = order->first;
+                e.messageEn = order->second;
+            }
+            candidates.push_back({at, 1, e});
+        }
+        if (candidates.empty() && p.exam.importKey.empty()) {
+            candidates.push_back({mapping_.keyIndex(), 0, cellError(record, mapping_.keyIndex(), "invalid_reference", values)});
+        }
+        if (!candidates.empty()) {
+            const auto first = std::min_element(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+                return a.column != b.column ? a.column < b.column : a.order < b.order;
+            });
+            p.error = finish(first->error, p.dossier);
+            return p;
+        }
+        // Valid: the identifying fields become pseudonyms and leave the document.
+        const auto& fields = *outcome.fields;
+        auto& w = p.exam.write;
+        try {
+            for (const char* code : {kVictimReference, kPoliceReference}) {
+                if (!fields.has(code)) continue;
+                // The victim reference is the key column: its pseudonym is the import key.
+                const bool victim = std::string(code) == kVictimReference &&
+                                    mapping_.columnOfField(kVictimReference) == static_cast<int>(mapping_.keyIndex());
+                const auto pseudonym = victim && !p.exam.importKey.empty()
+                                           ? p.exam.importKey
+                                           : context_.pseudonymiser.pseudonymise(fields.getValue<std::string>(code));
+                (std::string(code) == kVictimReference ? w.victimPseudonym : w.policePseudonym) = pseudonym;
+            }
+        } catch (const std::invalid_argument&) {
+            p.error = finish(cellError(record, static_cast<std::size_t>(mapping_.columnOfField(kPoliceReference)),
+                                       "invalid_reference", values),
+                             p.dossier);
+            return p;
+        }
+        Poco::JSON::Object::Ptr stored = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        for (const auto& name : fields.getNames()) {
+            if (name != kVictimReference && name != kPoliceReference) stored->set(name, fields.get(name));
+        }
+        w.id = core::randomUuid();
+        w.formVersion = context_.form.version();
+        w.status = "submitted";
+        w.version = 1;
+        w.region = stored->getValue<std::string>("region");
+        w.authorId = db::kLegacyImportUserId;
+        w.fieldsJson = core::jsonText(stored);
+        w.keyVersion = context_.pseudonymiser.keyVersion();
+        services::setDerived(w, *stored);
+        p.exam.recordNumber = record;
+        return p;
+    }
+
+private:
+    RowError cellError(long record, std::size_t column, const std::string& code,
+                       const std::vector<std::string>& values) const {
+        auto e = rowError(record, mapping_.columnName(column), code);
+        if (mapping_.identifyingColumn(column)) {
+            e.valueShown = false;
+        } else {
+            e.value = trimCell(values[column]).substr(0, 200);
+        }
+        return e;
+    }
+    static RowError finish(RowError e, const std::string& dossier) {
+        e.dossier = dossier.substr(0, 64);
+        return e;
+    }
+
+    const ImportContext& context_;
+    const Mapping& mapping_;
+    std::chrono::system_clock::time_point now_;
+};
+
+// Prepares a chunk of records on every core, keeping their order.
+std::vector<Prepared> prepareChunk(const RecordPreparer& preparer,
+                                   const std::vector<std::pair<long, std::vector<std::string>>>& chunk, unsigned threads) {
+    std::vector<Prepared> out(chunk.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < chunk.size(); i = next++) out[i] = preparer.prepare(chunk[i].first, chunk[i].second);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads && t < chunk.size(); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    return out;
+}
+
+// The first 64 bits of a pseudonym: enough to tell a million keys apart (a clash is
+// ~1e-8 likely and would at worst reject one record as a duplicate), at 8 bytes a key.
+std::uint64_t shortKey(const std::string& hex) { return std::stoull(hex.substr(0, 16), nullptr, 16); }
+
+// Writes batches on its own thread and connection while the next records are prepared, in
+// the order given. At most two batches wait, so memory stays flat however large the file.
+class BatchWriter {
+public:
+    using Flush = std::function<void(std::vector<Prepared>&)>;
+    explicit BatchWriter(Flush flush) : flush_(std::move(flush)), thread_([this] { run(); }) {}
+    ~BatchWriter() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            closed_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+
+    void submit(std::vector<Prepared> batch) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return queue_.size() < 2 || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
+        queue_.push_back(std::move(batch));
+        changed_.notify_all();
+    }
+    // Waits until every submitted batch is written; rethrows the first failure.
+    void finish() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return (queue_.empty() && !writing_) || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
+    }
+
+private:
+    void run() {
+        while (true) {
+            std::vector<Prepared> batch;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                changed_.wait(lock, [&] { return closed_ || (!queue_.empty() && !failure_); });
+                if (closed_ || failure_) return;
+                batch = std::move(queue_.front());
+                queue_.pop_front();
+                writing_ = true;
+            }
+            std::exception_ptr failure;
+            try {
+                flush_(batch);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            std::lock_guard<std::mutex> lock(mutex_);
+            writing_ = false;
+            if (failure) failure_ = failure;
+            changed_.notify_all();
+        }
+    }
+
+    Flush flush_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<Prepared>> queue_;
+    bool writing_ = false, closed_ = false;
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
+class Run {
+public:
+    Run(const ImportContext& context, const Mapping& mapping, const FileScan& scan, const ImportOptions& options,
+        const core::Caller& caller, const ProgressCallback& progress)
+        : context_(context), mapping_(mapping), scan_(scan), options_(options), caller_(caller), progress_(progress) {
+        threads_ = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        provenance_.sourceFile = options.sourceName;
+        provenance_.sourceDigest = scan.sha256;
+        provenance_.jobId = options.jobId;
+    }
+
+    // One pass over the records; `write` false only checks them (abort mode's first pass).
+    void pass(std::istream& in, bool write, ImportSummary& summary) {
+        summary.read = summary.imported = summary.alreadyPresent = summary.rejected = 0;
+        imported_ = alreadyPresent_ = 0;
+        summary.errors.clear();
+        seen_.clear();
+        ImportProgress state;
+        state.phase = write ? "importing" : "checking";
+        state.total = scan_.records;
+        in.clear();
+        in.seekg(0);
+        CsvReader reader(in, scan_.delimiter, scan_.encoding, options_.limits);
+        std::vector<std::string> values;
+        reader.next(values);  // the header, bound already
+        const RecordPreparer preparer(context_, mapping_, std::chrono::system_clock::now());
+        const std::size_t chunkSize = std::max<std::size_t>(options_.batchSize, 256) * 2;
+        std::vector<std::pair<long, std::vector<std::string>>> chunk;
+        std::vector<Prepared> pending;
+        std::optional<BatchWriter> writer;
+        if (write) writer.emplace([&](std::vector<Prepared>& batch) { flush(batch); });
+        bool more = true;
+        while (more) {
+            chunk.clear();
+            while (chunk.size() < chunkSize && (more = reader.next(values))) {
+                const bool blank = std::all_of(values.begin(), values.end(), [](const std::string& v) { return trimCell(v).empty(); });
+                if (!blank) chunk.emplace_back(reader.recordNumber(), std::move(values));
+                values = {};
+                ++state.done;
+            }
+            for (auto& p : prepareChunk(preparer, chunk, threads_)) {
+                ++summary.read;
+                if (!p.error && !p.exam.importKey.empty()) {
+                    if (!seen_.insert(shortKey(p.exam.importKey)).second) {
+                        auto e = rowError(p.record, mapping_.keyColumn(), "duplicate_key");
+                        e.valueShown = false;
+                        e.dossier = p.dossier.substr(0, 64);
+                        p.error = e;
+                    }
+                } else if (!p.exam.importKey.empty()) {
+                    seen_.insert(shortKey(p.exam.importKey));
+                }
+                if (p.error) {
+                    ++summary.rejected;
+                    summary.errors.push_back(*p.error);
+                } else if (write) {
+                    pending.push_back(std::move(p));
+                    if (pending.size() >= options_.batchSize) {
+                        writer->submit(std::move(pending));
+                        pending = {};
+                    }
+                }
+            }
+            state.imported = imported_;
+            state.alreadyPresent = alreadyPresent_;
+            state.rejected = summary.rejected;
+            if (progress_) progress_(state);
+        }
+        if (write) {
+            if (!pending.empty()) writer->submit(std::move(pending));
+            writer->finish();
+        }
+        summary.imported = imported_;
+        summary.alreadyPresent = alreadyPresent_;
+        state.imported = imported_;
+        state.alreadyPresent = alreadyPresent_;
+        if (progress_) progress_(state);
+    }
+
+    // One batch: one transaction with its audit events (rolled back in a dry run, so that the
+    // dry run goes through every check a real run makes).
+    void flush(std::vector<Prepared>& pending) {
+        if (pending.empty()) return;
+        auto lease = context_.pool.acquire();
+        pqxx::work tx(*lease);
+        db::ImportRepository::lock(tx);
+        std::vector<std::string> keys;
+        for (const auto& p : pending) keys.push_back(p.exam.importKey);
+        const auto existing = db::ImportRepository::existingKeys(tx, keys);
+        std::vector<const db::ImportedExam*> fresh;
+        std::vector<core::AuditEvent> events;
+        for (const auto& p : pending) {
+            if (existing.count(p.exam.importKey)) {
+                ++alreadyPresent_;
+                continue;
+            }
+            fresh.push_back(&p.exam);
+            auto event = core::newAuditEvent(caller_, "exam.import", "success", "exam", p.exam.write.id);
+            event.subjectPseudonym = p.exam.write.victimPseudonym.value_or("");
+            event.detail = "record " + std::to_string(p.record) + " of " + options_.sourceName.substr(0, 200) +
+                           " (sha256 " + scan_.sha256.substr(0, 16) + ")";
+            events.push_back(std::move(event));
+        }
+        db::ImportRepository::copyExams(tx, fresh, provenance_);
+        db::AuditRepository::appendMany(tx, events);
+        if (options_.dryRun) {
+            tx.abort();
+        } else {
+            tx.commit();
+        }
+        imported_ += static_cast<long>(fresh.size());
+        pending.clear();
+    }
+
+private:
+    const ImportContext& context_;
+    const Mapping& mapping_;
+    const FileScan& scan_;
+    const ImportOptions& options_;
+    const core::Caller& caller_;
+    const ProgressCallback& progress_;
+    unsigned threads_ = 1;
+    db::ImportProvenance provenance_;
+    std::unordered_set<std::uint64_t> seen_;
+    std::atomic<long> imported_{0}, alreadyPresent_{0};  // written by the batch writer
+};
+
+std::string csvCell(const std::string& v) {
+    if (v.find_first_of(";\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+ImportSummary runImport(const ImportContext& context, Mapping mapping, std::istream& in, const ImportOptions& options,
+                        const core::Caller& caller, const ProgressCallback& progress) {
+    if (options.batchSize == 0) throw std::invalid_argument("batch size must be at least 1");
+    if (progress) progress({"scanning", 0, 0, 0, 0, 0});
+    const FileScan scan = scanCsv(in, options.limits);
+    mapping.bind(scan.header);
+    ImportSummary summary;
+    summary.sourceName = options.sourceName;
+    summary.sha256 = scan.sha256;
+    summary.encoding = encodingName(scan.encoding);
+    summary.delimiter = scan.delimiter;
+    summary.mapping = mapping.name();
+    summary.dryRun = options.dryRun;
+    Run run(context, mapping, scan, options, caller, progress);
+    bool write = true;
+    if (options.onError == OnError::Abort) {
+        run.pass(in, false, summary);
+        if (summary.rejected > 0) {
+            summary.aborted = true;
+            write = false;
+        }
+    }
+    if (write) run.pass(in, true, summary);
+
+    // The run itself is audited too (a dry run included): who imported which file, with what result.
+    auto event = core::newAuditEvent(caller, options.dryRun ? "import.dry_run" : "import.run", "success", "import",
+                                     options.jobId);
+    event.detail = options.sourceName.substr(0, 200) + " sha256 " + scan.sha256 + " mapping " + mapping.name() +
+                   ": read " + std::to_string(summary.read) + ", imported " + std::to_string(summary.imported) +
+                   ", already present " + std::to_string(summary.alreadyPresent) + ", rejected " +
+                   std::to_string(summary.rejected) + (summary.aborted ? " (aborted: nothing imported)" : "");
+    {
+        auto lease = context.pool.acquire();
+        pqxx::work tx(*lease);
+        db::AuditRepository::append(tx, event);
+        tx.commit();
+    }
+    if (progress) progress({"done", scan.records, scan.records, summary.imported, summary.alreadyPresent, summary.rejected});
+    return summary;
+}
+
+std::string errorReportCsv(const std::vector<RowError>& errors) {
+    std::string out = "record;dossiernummer;column;value;code;message_nl;message_en\r\n";
+    for (const auto& e : errors) {
+        out += std::to_string(e.record) + ";" + csvCell(e.dossier) + ";" + csvCell(e.column) + ";" +
+               csvCell(e.valueShown ? e.value : "") + ";" + e.code + ";" + csvCell(e.messageNl) + ";" +
+               csvCell(e.messageEn) + "\r\n";
+    }
+    return out;
+}
+
+}  // namespace registry::import

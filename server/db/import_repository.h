@@ -1,0 +1,43 @@
+#pragma once
+
+#include "server/db/exam_repository.h"
+
+#include <pqxx/pqxx>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace registry::db {
+
+// The account that authors imported records (schema/010_legacy_import.sql).
+extern const char* const kLegacyImportUserId;
+
+// An exam of the legacy import, ready to store, with where it came from.
+struct ImportedExam {
+    ExamWrite write;  // status submitted, version 1, author kLegacyImportUserId
+    std::string importKey;  // pseudonym of the source's key (Dossiernummer)
+    long recordNumber = 0;
+};
+
+struct ImportProvenance {
+    std::string sourceFile;
+    std::string sourceDigest;  // SHA-256 hex of the file
+    std::string jobId;         // uuid, or empty
+};
+
+// Bulk writes of the legacy import: the same tables and columns as ExamRepository::insert and
+// insertVersion (so every trigger on them runs for imports too), written with COPY.
+class ImportRepository {
+public:
+    // Serialises imports until the transaction ends, so that the key check below and the
+    // write after it cannot interleave with another import of the same records.
+    static void lock(pqxx::transaction_base& tx);
+    // Which of `keys` are already stored.
+    static std::set<std::string> existingKeys(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
+    // Exam rows, then one `import` version row each.
+    static void copyExams(pqxx::transaction_base& tx, const std::vector<const ImportedExam*>& exams,
+                          const ImportProvenance& provenance);
+};
+
+}  // namespace registry::db
