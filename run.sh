@@ -9,6 +9,7 @@ PG_PORT="${REGISTRY_PG_PORT:-55432}"
 HTTP_PORT="${REGISTRY_HTTP_PORT:-8080}"
 
 install_packages
+build_web
 build_project Release
 
 mkdir -p "$STATE_DIR" && chmod 755 "$STATE_DIR"
@@ -25,7 +26,11 @@ http.port = $HTTP_PORT
 db.url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_app
 db.owner_url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=registry_owner
 db.schema_dir = $REPO_DIR/schema
+web.root = $REPO_DIR/server/web/app
 pseudonym.key_file = $STATE_DIR/pseudonym.key
+# Demo only: the demo admin, LOEF and researcher accounts sign in by password alone. Production
+# keeps the default (admin,loef,researcher must enrol a TOTP second factor); see README.
+auth.require_2fa_roles =
 demo.enabled = true
 PROPS
 

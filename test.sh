@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 
 install_packages
 npm_tools "$REPO_DIR/scripts/openapi-lint"
+build_web
 if [ "${REGISTRY_SANITIZE:-OFF}" = ON ]; then
   source "$REPO_DIR/scripts/sanitize.sh"
   sanitize_setup

@@ -124,7 +124,7 @@ FileScan scanCsv(std::istream& in, const ReaderLimits& limits) {
     Utf8Checker utf8;
     std::vector<char> chunk(kChunk);
     std::size_t total = 0, controls = 0;
-    bool bom = false, nul = false, text = false;
+    bool bom = false, nul = false, text = false, utf16 = false;
     std::string firstLine;
     bool firstLineDone = false;
     while (in) {
@@ -134,6 +134,7 @@ FileScan scanCsv(std::istream& in, const ReaderLimits& limits) {
         EVP_DigestUpdate(md.get(), chunk.data(), n);
         const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
         std::size_t from = 0;
+        if (total == 0 && n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) utf16 = true;
         if (total == 0 && n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
             bom = true;
             from = 3;
@@ -163,6 +164,10 @@ FileScan scanCsv(std::istream& in, const ReaderLimits& limits) {
     const std::size_t content = total - (bom ? 3 : 0);
     if (content == 0 || !text) {
         throw FileRefused("empty_file", "the file is empty");
+    }
+    if (utf16) {
+        throw FileRefused("binary_file", "the file is UTF-16 (Excel's \"Unicode text\"): save the sheet as CSV (UTF-8 or "
+                                         "Windows-1252) instead");
     }
     // Text exports hold no NUL bytes and hardly any control characters; anything else is a
     // spreadsheet saved in a binary format, an archive, or worse.

@@ -316,7 +316,8 @@ public:
                 }
                 if (p.error) {
                     ++summary.rejected;
-                    summary.errors.push_back(*p.error);
+                    if (summary.errors.size() < options_.keepErrors) summary.errors.push_back(*p.error);
+                    if (options_.onRowError) options_.onRowError(*p.error);
                 } else if (write) {
                     pending.push_back(std::move(p));
                     if (pending.size() >= options_.batchSize) {
@@ -442,13 +443,17 @@ ImportSummary runImport(const ImportContext& context, Mapping mapping, std::istr
     return summary;
 }
 
+std::string errorReportHeader() { return "record;dossiernummer;column;value;code;message_nl;message_en\r\n"; }
+
+std::string errorReportRow(const RowError& e) {
+    return std::to_string(e.record) + ";" + csvCell(e.dossier) + ";" + csvCell(e.column) + ";" +
+           csvCell(e.valueShown ? e.value : "") + ";" + e.code + ";" + csvCell(e.messageNl) + ";" + csvCell(e.messageEn) +
+           "\r\n";
+}
+
 std::string errorReportCsv(const std::vector<RowError>& errors) {
-    std::string out = "record;dossiernummer;column;value;code;message_nl;message_en\r\n";
-    for (const auto& e : errors) {
-        out += std::to_string(e.record) + ";" + csvCell(e.dossier) + ";" + csvCell(e.column) + ";" +
-               csvCell(e.valueShown ? e.value : "") + ";" + e.code + ";" + csvCell(e.messageNl) + ";" +
-               csvCell(e.messageEn) + "\r\n";
-    }
+    std::string out = errorReportHeader();
+    for (const auto& e : errors) out += errorReportRow(e);
     return out;
 }
 

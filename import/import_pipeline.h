@@ -26,6 +26,10 @@ struct ImportOptions {
     unsigned threads = 0;          // preparing rows; 0: every core
     ReaderLimits limits;
     std::string jobId;  // uuid of the API job, or empty (CLI)
+    // Each rejected record as it is found, in record order (the CLI streams its report file
+    // with it); ImportSummary::errors keeps only the first `keepErrors`.
+    std::function<void(const RowError&)> onRowError;
+    std::size_t keepErrors = static_cast<std::size_t>(-1);
 };
 
 struct ImportProgress {
@@ -41,7 +45,7 @@ struct ImportSummary {
     bool dryRun = false;
     bool aborted = false;  // abort mode found faulty records: nothing was imported
     long read = 0, imported = 0, alreadyPresent = 0, rejected = 0;
-    std::vector<RowError> errors;  // one per rejected record, in record order
+    std::vector<RowError> errors;  // one per rejected record, in record order (see keepErrors)
 };
 
 using ProgressCallback = std::function<void(const ImportProgress&)>;
@@ -64,5 +68,7 @@ ImportSummary runImport(const ImportContext& context, Mapping mapping, std::istr
 // The error report as CSV (UTF-8, `;`, CRLF, quoted where needed): record, Dossiernummer,
 // column, value, code, message in Dutch and English.
 std::string errorReportCsv(const std::vector<RowError>& errors);
+std::string errorReportHeader();
+std::string errorReportRow(const RowError& error);
 
 }  // namespace registry::import

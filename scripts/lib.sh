@@ -7,7 +7,7 @@ BUILD_DIR="${REGISTRY_BUILD_DIR:-$REPO_DIR/build}"
 # Debian packages the build, the server and the tests need.
 REGISTRY_PACKAGES=(g++ cmake make pkg-config git openssl ca-certificates
   libpoco-dev libpqxx-dev libboost-test-dev libssl-dev libxlsxwriter-dev
-  postgresql postgresql-client libxml2-utils)
+  postgresql postgresql-client libxml2-utils libglpk-dev libqrencode-dev chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -50,6 +50,15 @@ build_project() {
   log "building ($type) in $BUILD_DIR"
   cmake -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# The web app's npm step: the pinned packages of server/web/package-lock.json (Chart.js, and the
+# browser-test tools; install scripts off, so no browser is ever downloaded), then the vendor
+# copy into server/web/app/vendor/.
+build_web() {
+  npm_tools "$REPO_DIR/server/web"
+  log "building the web app (server/web/vendor.js)"
+  (cd "$REPO_DIR/server/web" && node vendor.js >/dev/null)
 }
 
 pg_bindir() {

@@ -107,15 +107,24 @@ int runImportCommand(const CommandLine& cl, const Config& config) {
         options.batchSize = settings.batchSize;
         options.threads = settings.threads;
         options.limits.maxRecordBytes = settings.maxRecordBytes;
+        // The report is written as rejections are found, so that memory stays flat whatever
+        // the file holds; only the first 20 are kept to print when there is no report file.
+        std::ofstream report;
+        if (cl.options.count("errors")) {
+            report.open(cl.option("errors"), std::ios::binary | std::ios::trunc);
+            report << import::errorReportHeader();
+            if (!report) throw std::runtime_error("cannot write the error report " + cl.option("errors"));
+            options.onRowError = [&](const import::RowError& e) { report << import::errorReportRow(e); };
+        }
+        options.keepErrors = 21;
         ProgressDisplay display;
         const import::ImportContext context{pool, *form, forms.codeLists(), pseudonymiser};
         const auto summary = import::runImport(context, std::move(mapping), in, options, operatorCaller(),
                                                [&](const import::ImportProgress& p) { display(p); });
         display.finish();
-        if (cl.options.count("errors")) {
-            std::ofstream out(cl.option("errors"), std::ios::binary | std::ios::trunc);
-            out << import::errorReportCsv(summary.errors);
-            if (!out) throw std::runtime_error("cannot write the error report " + cl.option("errors"));
+        if (report.is_open()) {
+            report.close();
+            if (!report) throw std::runtime_error("cannot write the error report " + cl.option("errors"));
         }
         std::cout << "import of " << summary.sourceName << " (" << summary.encoding << ", '" << summary.delimiter
                   << "', sha256 " << summary.sha256 << ") with mapping " << summary.mapping
@@ -129,7 +138,7 @@ int runImportCommand(const CommandLine& cl, const Config& config) {
             std::size_t shown = 0;
             for (const auto& e : summary.errors) {
                 if (++shown > 20) {
-                    std::cerr << "... and " << summary.errors.size() - 20 << " more (write them all with --errors FILE)\n";
+                    std::cerr << "... and " << summary.rejected - 20 << " more (write them all with --errors FILE)\n";
                     break;
                 }
                 // Standard error may end up in a log: no Dossiernummer here (the --errors file has it).

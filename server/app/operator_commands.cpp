@@ -4,6 +4,7 @@
 #include "server/core/errors.h"
 #include "server/db/audit_repository.h"
 #include "server/services/exam_service.h"
+#include "server/services/two_factor_service.h"
 #include "server/services/user_service.h"
 
 #include <pqxx/pqxx>
@@ -41,7 +42,7 @@ void printErrors(const Error& e) {
 }  // namespace
 
 int runUserCommand(const CommandLine& cl, const Config& config) {
-    if (cl.words.size() < 2) throw UsageError("user needs a subcommand: add, disable, enable, passwd, list");
+    if (cl.words.size() < 2) throw UsageError("user needs a subcommand: add, disable, enable, passwd, reset-2fa, list");
     const std::string& sub = cl.words[1];
     db::ConnectionPool pool(poolSettings(config, "db.url"));
     services::UserService users(pool, authSettings(config).pbkdf2Iterations);
@@ -79,6 +80,15 @@ int runUserCommand(const CommandLine& cl, const Config& config) {
             update.password = readPassword();
             users.update(cl.words[2], update, caller);
             std::cout << "password of " << cl.words[2] << " changed; their sessions were ended\n";
+            return 0;
+        }
+        if (sub == "reset-2fa") {
+            cl.allowOnly({});
+            if (cl.words.size() != 3) throw UsageError("user reset-2fa USERNAME");
+            services::TwoFactorService twoFactor(pool, authSettings(config).totpIssuer);
+            twoFactor.resetByUsername(cl.words[2], caller);
+            std::cout << "second factor of " << cl.words[2]
+                      << " removed and their sessions ended; they sign in by password and enrol again\n";
             return 0;
         }
         if (sub == "list") {
@@ -125,11 +135,15 @@ int runAuditCommand(const CommandLine& cl, const Config& config) {
     pqxx::connection connection(poolSettings(config, "db.url").url);
     auto result = db::AuditRepository::verify(connection);
     if (!result.intact) {
-        std::cerr << "registry: audit chain broken at event seq " << result.brokenSeq << " id " << result.brokenId
-                  << ": " << result.reason << " (" << result.checked - 1 << " events before it are intact)\n";
+        std::cerr << "registry: audit chain broken at event seq " << result.brokenSeq
+                  << (result.brokenId.empty() ? "" : " id " + result.brokenId) << ": " << result.reason << " ("
+                  << std::max<std::int64_t>(0, result.checked - 1) << " events before it are intact)\n";
         return 65;
     }
-    std::cout << "audit chain intact: " << result.checked << " events checked; head " << result.headHash << "\n";
+    std::cout << "audit chain intact: " << result.checked << " events checked"
+              << (result.checkpointSeq ? " from the purge checkpoint after seq " + std::to_string(result.checkpointSeq)
+                                       : std::string())
+              << "; head " << result.headHash << "\n";
     return 0;
 }
 

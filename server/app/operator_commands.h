@@ -6,6 +6,9 @@
 
 namespace registry::app {
 
+// The caller of an operator command: the system, on behalf of the OS account that ran it.
+core::Caller operatorCaller();
+
 // `registry user add|disable|enable|passwd|list` and `registry audit verify`: the operator's
 // commands, run through the same services (and audit log) as the API.
 int runUserCommand(const CommandLine& cl, const Config& config);

@@ -2,9 +2,12 @@
 
 #include "server/app/build_info.h"
 #include "server/app/demo_commands.h"
+#include "server/app/key_commands.h"
 #include "server/app/logging.h"
 #include "server/app/operator_commands.h"
 #include "server/app/registry_server.h"
+#include "server/app/report_commands.h"
+#include "server/app/retention_commands.h"
 #include "server/app/settings.h"
 #include "server/db/migrator.h"
 #include "server/db/schema_setup.h"
@@ -32,6 +35,7 @@ std::string usageText() {
            "  user disable|enable U  lock a user out at once, or let them in again\n"
            "  user passwd U --password-stdin\n"
            "                        set a new password (ends the user's sessions)\n"
+           "  user reset-2fa U      remove a user's second factor (lost phone); ends their sessions\n"
            "  user list             list users\n"
            "  audit verify          walk the audit hash chain; names the first broken event\n"
            "  exam erase ID --reason TEXT\n"
@@ -41,12 +45,26 @@ std::string usageText() {
            "                        import a legacy spreadsheet export (CSV); exit 0 all imported or\n"
            "                        already present, 65 records rejected, 66 file refused (nothing\n"
            "                        imported)\n"
+           "  report KIND [--region R] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+           "         [--granularity month|quarter] [--format json|csv|xlsx|html] [--delimiter ,|;]\n"
+           "         --out FILE     run a report (evaluation, om, police, loef) with disclosure\n"
+           "                        control, audited; reads db.report_url when set\n"
+           "  retention purge-drafts [--dry-run]\n"
+           "                        remove drafts unchanged for retention.draft_days (audited)\n"
+           "  retention purge-audit [--dry-run]\n"
+           "                        remove audit events older than audit.retention_years, leaving a\n"
+           "                        checkpoint that audit verify proves the rest from (owner role)\n"
+           "  retention cleanup [--dry-run]\n"
+           "                        remove old failed logins, ended sessions, expired sign-in steps\n"
+           "  keys rotate [--batch-size N] [--pause-ms N]\n"
+           "                        re-key every stored pseudonym to pseudonym.key_version through\n"
+           "                        the key chain (pseudonym.previous_key_files); audited, resumable\n"
            "  demo seed             demo accounts for a local trial (./run.sh), passwords printed\n"
            "  help                  show this text\n"
            "\n"
            "--config FILE layers a properties file over the defaults (repeatable); every key can\n"
            "also be set as REGISTRY_<KEY>, e.g. REGISTRY_DB_URL.\n"
-           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 78 configuration\n";
+           "exit codes: 0 ok, 64 usage, 65 data error, 69 database unavailable, 70 internal, 73 cannot write output, 78 configuration\n";
 }
 
 int RegistryApp::main(const std::vector<std::string>& args) {
@@ -87,8 +105,11 @@ int RegistryApp::dispatch(const CommandLine& cl) {
     if (command == "user") return runUserCommand(cl, config);
     if (command == "audit") return runAuditCommand(cl, config);
     if (command == "exam") return runExamCommand(cl, config);
+    if (command == "retention") return runRetentionCommand(cl, config);
+    if (command == "keys") return runKeysCommand(cl, config);
     if (command == "demo") return runDemoCommand(cl, config);
     if (command == "import") return runImportCommand(cl, config);
+    if (command == "report") return runReportCommand(cl, config);
     throw UsageError("unknown command '" + command + "'");
 }
 

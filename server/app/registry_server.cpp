@@ -4,11 +4,16 @@
 #include "server/app/settings.h"
 #include "server/core/errors.h"
 #include "server/http/handler_support.h"
+#include "server/http/handlers/dashboard_handlers.h"
 #include "server/http/handlers/exam_handlers.h"
 #include "server/http/handlers/identity_handlers.h"
 #include "server/http/handlers/import_handlers.h"
 #include "server/http/handlers/openapi_handlers.h"
+#include "server/http/handlers/report_handlers.h"
+#include "server/http/handlers/session_handlers.h"
 #include "server/http/handlers/system_handlers.h"
+#include "server/http/session_cookie.h"
+#include "server/http/static_site.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -18,12 +23,21 @@ namespace {
 
 std::string bearerToken(const http::Request& request) {
     auto header = request.header("Authorization");
-    if (!header) throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    if (!header) {
+        // The web app's session cookie stands in for the header, with its CSRF token.
+        if (auto cookie = http::sessionCookieToken(request)) return *cookie;
+        throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
+    }
     const std::string value = Poco::trim(*header);
     if (value.size() < 8 || Poco::icompare(value.substr(0, 7), "bearer ") != 0) {
         throw Error(ErrorKind::Unauthorized, "Authentication is required: send Authorization: Bearer <token>.");
     }
     return Poco::trim(value.substr(7));
+}
+
+// What a session that still has to enrol a second factor may do.
+bool allowedBeforeEnrolment(const std::string& action) {
+    return action == "second_factor.enrol" || action == "session.delete";
 }
 
 }  // namespace
@@ -36,6 +50,9 @@ RegistryServer::RegistryServer(const Config& config) {
     metrics_ = std::make_shared<http::Metrics>();
     auto pseudonymiser = loadPseudonymiser(config);
     auth_ = std::make_unique<services::AuthService>(*pool_, auth);
+    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer);
+    const auto limits = rateLimitSettings(config);
+    rateLimiter_ = std::make_unique<core::RateLimiter>(limits.perSecond, limits.burst);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
     audit_ = std::make_unique<services::AuditService>(*pool_);
     anchor_ = std::make_unique<services::AuditAnchor>(
@@ -47,14 +64,57 @@ RegistryServer::RegistryServer(const Config& config) {
     imports_ = std::make_unique<services::ImportJobs>(
         *pool_, *forms_, exams_->pseudonymiser(),
         services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes});
+    // Reports and exports read from db.report_url (a streaming replica) when it is set.
+    reportPool_ = config.getString("db.report_url").empty()
+                      ? pool_
+                      : std::make_shared<db::ConnectionPool>(poolSettings(config, "db.report_url"));
+    reports_ = std::make_unique<services::ReportService>(
+        *pool_, *reportPool_, static_cast<int>(config.getInt("reports.min_cell", 2, 1000)), kVersion);
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
-    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth});
+    http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
+                                              !httpSettings.tlsCertificate.empty()});
+    http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
+    exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
+    http::addReportRoutes(routes_->router, {reports_.get(), exports_.get(), jsonDepth});
+    http::addDashboardRoutes(routes_->router, {reports_.get()});
     http::addOpenApiRoute(routes_->router, kOpenApiDocument);
-    routes_->authenticate = [this](http::Request& request) { return auth_->authenticate(bearerToken(request)); };
+    routes_->authenticate = [this](http::Request& request) {
+        const std::string token = bearerToken(request);
+        Principal principal = auth_->authenticate(token);
+        if (!request.header("Authorization")) http::requireCsrf(request, token);
+        // Per user, not per connection or address: many clerks behind one NAT are not one user,
+        // and one user cannot escape the limit by opening more connections.
+        const auto decision = rateLimiter_->take(principal.userId);
+        if (!decision.allowed) {
+            metrics_->countRateLimited();
+            throw Error(ErrorKind::TooManyRequests, "Too many requests; slow down and retry later.")
+                .withHeader("Retry-After", std::to_string(decision.retryAfterSeconds));
+        }
+        if (principal.enrolmentOnly) {
+            const std::string action = routes_->router.match(request.method, request.path).action;
+            if (!allowedBeforeEnrolment(action)) {
+                request.user = principal;
+                try {
+                    auth_->recordDenied(http::callerOf(request), action, "route", request.path,
+                                        "second-factor enrolment required");
+                } catch (const std::exception& e) {
+                    Poco::Logger::get("registry.audit").error(std::string("cannot record refused access: ") + e.what());
+                }
+                throw Error(ErrorKind::Forbidden,
+                            "Your role must sign in with a second factor: enrol first (POST /api/v1/me/second-factor, "
+                            "then POST /api/v1/me/second-factor/confirm).");
+            }
+        }
+        return principal;
+    };
+    auto site = std::make_shared<const http::StaticSite>(webRoot(config));
+    if (site->fileCount() > 0) {
+        routes_->staticFiles = [site](const http::Request& request) { return site->serve(request); };
+    }
     routes_->recordDenied = [this](const http::Request& request, const std::string& action) {
         try {
             auth_->recordDenied(http::callerOf(request), action, "route", request.path, "role not permitted");
@@ -84,6 +144,7 @@ void RegistryServer::stop() {
     imports_.reset();
     // After the last request, so that the final anchor covers every event this process wrote.
     if (anchor_) anchor_->stop();
+    if (reportPool_ && reportPool_ != pool_) reportPool_->close();
     if (pool_) pool_->close();
 }
 

@@ -11,7 +11,11 @@
 #include "server/services/form_catalog.h"
 #include "server/services/import_jobs.h"
 #include "server/services/outcome_service.h"
+#include "server/services/export_service.h"
+#include "server/services/report_service.h"
+#include "server/services/two_factor_service.h"
 #include "server/services/user_service.h"
+#include "server/core/rate_limiter.h"
 
 #include <cstdint>
 #include <memory>
@@ -36,6 +40,8 @@ private:
     std::shared_ptr<db::ConnectionPool> pool_;
     std::shared_ptr<http::Metrics> metrics_;
     std::unique_ptr<services::AuthService> auth_;
+    std::unique_ptr<services::TwoFactorService> twoFactor_;
+    std::unique_ptr<core::RateLimiter> rateLimiter_;
     std::unique_ptr<services::UserService> users_;
     std::unique_ptr<services::AuditService> audit_;
     std::unique_ptr<services::AuditAnchor> anchor_;
@@ -43,6 +49,9 @@ private:
     std::unique_ptr<services::ExamService> exams_;
     std::unique_ptr<services::OutcomeService> outcomes_;
     std::unique_ptr<services::ImportJobs> imports_;
+    std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
+    std::unique_ptr<services::ReportService> reports_;
+    std::unique_ptr<services::ExportService> exports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;
 };

@@ -1,5 +1,7 @@
 #include "server/app/settings.h"
 
+#include "server/core/policy.h"
+
 #include <Poco/File.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/StringTokenizer.h>
@@ -68,17 +70,45 @@ services::AuthSettings authSettings(const Config& config) {
     s.sessionAbsoluteHours = static_cast<int>(config.getInt("auth.session_absolute_hours", 1, 24 * 30));
     s.lockoutThreshold = static_cast<int>(config.getInt("auth.lockout_threshold", 1, 1000));
     s.lockoutWindowMinutes = static_cast<int>(config.getInt("auth.lockout_window_minutes", 1, 24 * 60));
+    s.require2faRoles.clear();
+    Poco::StringTokenizer roles(config.getString("auth.require_2fa_roles"), ",",
+                                Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& role : roles) {
+        if (!core::knownRoles().count(role)) throw ConfigError("auth.require_2fa_roles", "'" + role + "' is not a role");
+        s.require2faRoles.insert(role);
+    }
+    s.challengeMinutes = static_cast<int>(config.getInt("auth.second_factor_minutes", 1, 60));
+    s.totpIssuer = config.getRequiredString("auth.totp_issuer");
+    if (s.totpIssuer.size() > 64) throw ConfigError("auth.totp_issuer", "must be at most 64 characters");
     return s;
 }
 
 core::Pseudonymiser loadPseudonymiser(const Config& config) {
     const std::string path = config.getRequiredString("pseudonym.key_file");
     const int version = static_cast<int>(config.getInt("pseudonym.key_version", 1, 1000000));
-    try {
-        return core::Pseudonymiser::fromKeyFile(path, version);
-    } catch (const core::KeyFileError& e) {
-        throw ConfigError("pseudonym.key_file", e.what());
+    std::vector<std::string> previous;
+    Poco::StringTokenizer files(config.getString("pseudonym.previous_key_files"), ",",
+                                Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& file : files) {
+        try {
+            core::Pseudonymiser::fromKeyFile(file, 1);
+        } catch (const core::KeyFileError& e) {
+            throw ConfigError("pseudonym.previous_key_files", e.what());
+        }
+        previous.push_back(file);
     }
+    try {
+        return core::Pseudonymiser::fromKeyFiles(previous, path, version);
+    } catch (const core::KeyFileError& e) {
+        throw ConfigError(previous.empty() ? "pseudonym.key_file" : "pseudonym.previous_key_files", e.what());
+    }
+}
+
+RateLimitSettings rateLimitSettings(const Config& config) {
+    RateLimitSettings s;
+    s.perSecond = static_cast<double>(config.getInt("ratelimit.per_second", 0, 100000));
+    s.burst = static_cast<double>(config.getInt("ratelimit.burst", 1, 1000000));
+    return s;
 }
 
 std::size_t maxJsonDepth(const Config& config) {
@@ -99,6 +129,14 @@ ImportSettings importSettings(const Config& config) {
     s.maxRecordBytes = static_cast<std::size_t>(config.getInt("import.max_record_bytes", 1024, 64 << 20));
     s.maxUploadBytes = static_cast<std::size_t>(config.getInt("import.max_upload_bytes", 1024, 1LL << 34));
     return s;
+}
+
+std::string webRoot(const Config& config) {
+    const std::string dir = config.getString("web.root");
+    if (!dir.empty() && !(Poco::File(dir).exists() && Poco::File(dir).isDirectory())) {
+        throw ConfigError("web.root", "directory '" + dir + "' does not exist");
+    }
+    return dir;
 }
 
 }  // namespace registry::app

@@ -17,9 +17,16 @@ db::PoolSettings poolSettings(const Config& config, const std::string& urlKey);
 std::string ownerUrl(const Config& config);
 services::AuthSettings authSettings(const Config& config);
 std::size_t maxJsonDepth(const Config& config);
+struct RateLimitSettings {
+    double perSecond = 20;  // 0: no limit
+    double burst = 100;
+};
+RateLimitSettings rateLimitSettings(const Config& config);
 // The server refuses to start without a valid key file (missing, short or readable by others).
 core::Pseudonymiser loadPseudonymiser(const Config& config);
 std::string schemaDir(const Config& config);
+// The web app's directory; empty when the server serves no web app.
+std::string webRoot(const Config& config);
 
 // The import.* keys: where mappings live and how imports batch, prepare and limit input.
 struct ImportSettings {

@@ -73,24 +73,32 @@ std::string sha256(const std::string& data) {
 
 std::string sha256Hex(const std::string& data) { return toHex(sha256(data)); }
 
-std::string hmacSha256(const std::string& key, const std::string& data) {
+namespace {
+
+std::string hmac(const char* digestName, const std::string& key, const std::string& data) {
     std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     if (!mac) fail("EVP_MAC_fetch(HMAC)");
     std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(mac.get()));
     if (!ctx) fail("EVP_MAC_CTX_new");
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+    std::string digest = digestName;
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
                            OSSL_PARAM_construct_end()};
     // A NULL key would mean "reuse the previous key"; std::string::data() is never NULL, so an
     // empty key is still a real (empty) key.
     if (EVP_MAC_init(ctx.get(), bytes(key), key.size(), params) != 1) fail("EVP_MAC_init");
     if (EVP_MAC_update(ctx.get(), bytes(data), data.size()) != 1) fail("EVP_MAC_update");
-    std::string out(kSha256Size, '\0');
+    std::string out(EVP_MAC_CTX_get_mac_size(ctx.get()), '\0');
     std::size_t len = 0;
     if (EVP_MAC_final(ctx.get(), bytes(out), &len, out.size()) != 1) fail("EVP_MAC_final");
     out.resize(len);
     return out;
 }
+
+}  // namespace
+
+std::string hmacSha256(const std::string& key, const std::string& data) { return hmac("SHA256", key, data); }
+
+std::string hmacSha1(const std::string& key, const std::string& data) { return hmac("SHA1", key, data); }
 
 std::string pbkdf2Sha256(const std::string& password, const std::string& salt, unsigned iterations,
                          std::size_t length) {

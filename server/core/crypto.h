@@ -14,6 +14,8 @@ std::string sha256Hex(const std::string& data);
 
 // Raw 32-byte HMAC-SHA256 (EVP_MAC "HMAC", digest "SHA256"). Any key length is accepted.
 std::string hmacSha256(const std::string& key, const std::string& data);
+// Raw 20-byte HMAC-SHA1: only for TOTP (RFC 6238), whose authenticator apps expect SHA-1.
+std::string hmacSha1(const std::string& key, const std::string& data);
 
 // PBKDF2-HMAC-SHA256; iterations and length must be > 0.
 std::string pbkdf2Sha256(const std::string& password, const std::string& salt, unsigned iterations,

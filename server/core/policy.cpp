@@ -11,6 +11,9 @@ const std::map<std::string, std::set<std::string>>& table() {
     // Derived from the role and endpoint tables of API.md.
     static const std::map<std::string, std::set<std::string>> rules = {
         {"session.delete", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
+        {"session.list", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
+        {"session.end", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
+        {"second_factor.enrol", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
         {"me.read", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
         {"regions.read", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},
         {"forms.read", {"forensic_doctor", "police", "prosecutor", "loef", "researcher", "pilot_lead", "admin"}},

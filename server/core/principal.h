@@ -13,6 +13,8 @@ struct Principal {
     std::string region;  // empty: national
     std::string organisation;
     std::string sessionId;
+    // A session of a user who must enrol a second factor and has not: it may only enrol.
+    bool enrolmentOnly = false;
 };
 
 }  // namespace registry

@@ -95,6 +95,9 @@ Pseudonymiser::Pseudonymiser(int keyVersion, std::string key) : keyVersion_(keyV
 
 Pseudonymiser::~Pseudonymiser() {
     if (!key_.empty()) OPENSSL_cleanse(&key_[0], key_.size());
+    for (auto& key : previousKeys_) {
+        if (!key.empty()) OPENSSL_cleanse(&key[0], key.size());
+    }
 }
 
 Pseudonymiser Pseudonymiser::fromKeyFile(const std::string& path, int keyVersion) {
@@ -137,10 +140,51 @@ Pseudonymiser Pseudonymiser::fromKeyFile(const std::string& path, int keyVersion
     return Pseudonymiser(keyVersion, key);
 }
 
-std::string Pseudonymiser::pseudonymise(const std::string& clear) const {
+Pseudonymiser Pseudonymiser::fromKeyFiles(const std::vector<std::string>& previousPaths, const std::string& currentPath,
+                                          int keyVersion) {
+    if (keyVersion - static_cast<int>(previousPaths.size()) < 1) {
+        throw KeyFileError("pseudonym key chain: " + std::to_string(previousPaths.size()) +
+                           " previous key file(s) need a current key version of at least " +
+                           std::to_string(previousPaths.size() + 1));
+    }
+    Pseudonymiser chain = fromKeyFile(currentPath, keyVersion);
+    for (std::size_t i = 0; i < previousPaths.size(); ++i) {
+        const int version = keyVersion - static_cast<int>(previousPaths.size()) + static_cast<int>(i);
+        Pseudonymiser old = fromKeyFile(previousPaths[i], version);
+        if (crypto::constantTimeEqual(old.key_, chain.key_)) {
+            throw KeyFileError("pseudonym key file '" + previousPaths[i] + "': the same key as the current one");
+        }
+        chain.previousKeys_.push_back(old.key_);
+    }
+    return chain;
+}
+
+std::vector<std::string> Pseudonymiser::pseudonymsAllVersions(const std::string& clear) const {
     const std::string normalised = normaliseReference(clear);
     if (normalised.empty()) throw std::invalid_argument("pseudonymise: reference is empty after normalisation");
-    return crypto::toHex(crypto::hmacSha256(key_, normalised));
+    std::vector<std::string> out;
+    std::string data = normalised;
+    for (const auto& key : previousKeys_) {
+        data = crypto::toHex(crypto::hmacSha256(key, data));
+        out.push_back(data);
+    }
+    out.push_back(crypto::toHex(crypto::hmacSha256(key_, data)));
+    return out;
+}
+
+std::string Pseudonymiser::pseudonymise(const std::string& clear) const { return pseudonymsAllVersions(clear).back(); }
+
+std::string Pseudonymiser::forward(const std::string& pseudonym, int fromVersion) const {
+    if (fromVersion < baseVersion() || fromVersion > keyVersion_) {
+        throw std::out_of_range("pseudonym key version " + std::to_string(fromVersion) + " is not in the key chain (" +
+                                std::to_string(baseVersion()) + ".." + std::to_string(keyVersion_) + ")");
+    }
+    std::string p = pseudonym;
+    for (int v = fromVersion + 1; v <= keyVersion_; ++v) {
+        const std::string& key = v == keyVersion_ ? key_ : previousKeys_[static_cast<std::size_t>(v - baseVersion())];
+        p = crypto::toHex(crypto::hmacSha256(key, p));
+    }
+    return p;
 }
 
 std::string Pseudonymiser::rekey(const std::string& exportKey, const std::string& storedPseudonym) {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace registry::core {
 
@@ -39,11 +40,29 @@ public:
     // a regular file with mode 0600 or 0400 (no group/other bits). Throws KeyFileError.
     static Pseudonymiser fromKeyFile(const std::string& path, int keyVersion);
 
-    // Lower-case hex HMAC-SHA256(key, normaliseReference(clear)); 64 characters.
+    // A key chain after rotations: `previous` holds the keys of versions
+    // keyVersion - previous.size() .. keyVersion - 1, oldest first; `current` is keyVersion's.
+    // Throws KeyFileError like fromKeyFile, and if keyVersion - previous.size() < 1.
+    static Pseudonymiser fromKeyFiles(const std::vector<std::string>& previousPaths, const std::string& currentPath,
+                                      int keyVersion);
+
+    // The pseudonym under the current key version, 64 lower-case hex characters. With one key:
+    // HMAC-SHA256(key, normaliseReference(clear)). After rotations the oldest key is applied to
+    // the clear value and each later key to the previous pseudonym:
+    //   p(base) = HMAC(k_base, normalised), p(v) = HMAC(k_v, p(v-1)) in hex,
+    // so a stored pseudonym can be brought forward without the clear value (forward()).
     // Throws std::invalid_argument when the normalised value is empty.
     std::string pseudonymise(const std::string& clear) const;
+    // The pseudonym of `clear` under every version the chain holds, oldest first: what a lookup
+    // must match while a rotation is still under way.
+    std::vector<std::string> pseudonymsAllVersions(const std::string& clear) const;
+    // A pseudonym made under `fromVersion`, brought forward to the current version. Throws
+    // std::out_of_range if the chain does not hold that version.
+    std::string forward(const std::string& pseudonym, int fromVersion) const;
 
     int keyVersion() const { return keyVersion_; }
+    // The oldest version the chain can bring forward.
+    int baseVersion() const { return keyVersion_ - static_cast<int>(previousKeys_.size()); }
 
     // Per-export re-keying: lower-case hex HMAC-SHA256(exportKey, storedPseudonym).
     // Throws std::invalid_argument if exportKey is shorter than kMinKeyBytes or the pseudonym is
@@ -53,6 +72,7 @@ public:
 private:
     int keyVersion_;
     std::string key_;
+    std::vector<std::string> previousKeys_;  // versions baseVersion() .. keyVersion_-1
 };
 
 // Content for a new key file: 64 random bytes as lower-case hex, then "\n".

@@ -107,10 +107,73 @@ std::vector<StoredAuditEvent> AuditRepository::list(pqxx::transaction_base& tx, 
     return events;
 }
 
+void AuditRepository::lockChain(pqxx::transaction_base& tx) { exec(tx, kLockChain, kAuditLockKey); }
+
+// The newest event is never part of the prefix, so the chain keeps a head to append to.
+static const Query kPlanPurge{"audit_plan_purge", R"SQL(
+WITH first_kept AS (
+    SELECT least(coalesce((SELECT min(seq) FROM audit_events WHERE occurred_at >= now() - make_interval(years => $1)),
+                          9223372036854775807),
+                 (SELECT max(seq) FROM audit_events)) AS seq
+)
+SELECT e.seq, e.hash, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       (SELECT count(*) FROM audit_events WHERE seq <= e.seq)
+  FROM audit_events e, first_kept
+ WHERE e.seq < first_kept.seq
+ ORDER BY e.seq DESC
+ LIMIT 1)SQL"};
+AuditPurgePlan AuditRepository::planPurge(pqxx::transaction_base& tx, int retentionYears) {
+    AuditPurgePlan plan;
+    auto rows = exec(tx, kPlanPurge, retentionYears);
+    if (rows.empty()) return plan;
+    plan.throughSeq = rows[0][0].as<std::int64_t>();
+    plan.throughHash = rows[0][1].as<std::string>();
+    plan.throughOccurredAt = rows[0][2].as<std::string>();
+    plan.count = rows[0][3].as<std::int64_t>();
+    return plan;
+}
+
+static const Query kInsertCheckpoint{"audit_insert_checkpoint", R"SQL(
+INSERT INTO audit_checkpoints (through_seq, through_hash, through_occurred_at, events_removed)
+VALUES ($1, $2, $3::timestamptz, $4) RETURNING id)SQL"};
+static const Query kDeletePrefix{"audit_delete_prefix", "DELETE FROM audit_events WHERE seq <= $1"};
+std::int64_t AuditRepository::purgeThrough(pqxx::transaction_base& tx, const AuditPurgePlan& plan) {
+    lockChain(tx);
+    const auto id = exec(tx, kInsertCheckpoint, plan.throughSeq, plan.throughHash, plan.throughOccurredAt, plan.count)[0][0]
+                        .as<std::int64_t>();
+    exec(tx, kDeletePrefix, plan.throughSeq);
+    return id;
+}
+
+std::string AuditRepository::checkpointDetail(std::int64_t checkpointId, const AuditPurgePlan& plan) {
+    return "removed " + std::to_string(plan.count) + " event(s) through seq " + std::to_string(plan.throughSeq) +
+           " (the last of " + plan.throughOccurredAt + "); checkpoint " + std::to_string(checkpointId) + " hash " +
+           plan.throughHash;
+}
+
 AuditVerification AuditRepository::verify(pqxx::connection& connection) {
     AuditVerification result;
     std::string prev = core::genesisHash();
     std::int64_t lastSeq = 0;
+    // After a purge the chain starts at the newest checkpoint.
+    std::int64_t checkpointId = 0;
+    std::string checkpointDetailText;
+    {
+        pqxx::read_transaction tx(connection);
+        auto rows = tx.exec(
+            "SELECT id, through_seq, through_hash, events_removed, "
+            "to_char(through_occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            "FROM audit_checkpoints ORDER BY through_seq DESC LIMIT 1");
+        if (!rows.empty()) {
+            checkpointId = rows[0][0].as<std::int64_t>();
+            AuditPurgePlan plan{rows[0][1].as<std::int64_t>(), rows[0][2].as<std::string>(),
+                                rows[0][4].as<std::string>(), rows[0][3].as<std::int64_t>()};
+            checkpointDetailText = checkpointDetail(checkpointId, plan);
+            result.checkpointSeq = plan.throughSeq;
+            prev = plan.throughHash;
+        }
+    }
+    bool vouched = checkpointId == 0;
     constexpr int kBatch = 5000;
     while (true) {
         pqxx::read_transaction tx(connection);
@@ -119,7 +182,10 @@ AuditVerification AuditRepository::verify(pqxx::connection& connection) {
             auto stored = readEvent(row);
             ++result.checked;
             std::string reason;
-            if (stored.prevHash != prev) {
+            if (stored.seq <= result.checkpointSeq) {
+                reason = "event at or before the purge checkpoint (seq " + std::to_string(result.checkpointSeq) +
+                         ") is still or again present";
+            } else if (stored.prevHash != prev) {
                 reason = "prev_hash does not match the hash of the event before it (an event was removed or reordered)";
             } else if (core::chainHash(stored.prevHash, stored.event) != stored.hash) {
                 reason = "content does not match its hash (the event was altered)";
@@ -131,10 +197,20 @@ AuditVerification AuditRepository::verify(pqxx::connection& connection) {
                 result.reason = reason;
                 return result;
             }
+            if (!vouched && stored.event.action == "audit.purge" && stored.event.detail == checkpointDetailText) {
+                vouched = true;
+            }
             prev = stored.hash;
             lastSeq = stored.seq;
         }
         if (rows.size() < static_cast<std::size_t>(kBatch)) break;
+    }
+    if (!vouched) {
+        result.intact = false;
+        result.brokenSeq = result.checkpointSeq;
+        result.reason = "the purge checkpoint through seq " + std::to_string(result.checkpointSeq) +
+                        " is not vouched for by an audit.purge event in the chain (checkpoint forged or altered)";
+        return result;
     }
     result.headHash = prev;
     return result;

@@ -36,6 +36,16 @@ struct AuditVerification {
     std::string brokenId;
     std::string reason;
     std::string headHash;
+    std::int64_t checkpointSeq = 0;  // the chain was proven from this checkpoint (0: from genesis)
+};
+
+// The prefix of the chain that a retention purge would remove: every event up to and including
+// `throughSeq` is older than the cut-off (and the newest event is always kept).
+struct AuditPurgePlan {
+    std::int64_t throughSeq = 0;
+    std::string throughHash;
+    std::string throughOccurredAt;
+    std::int64_t count = 0;
 };
 
 class AuditRepository {
@@ -49,8 +59,18 @@ public:
     // The newest event's seq and hash (seq 0 and the genesis hash for an empty log).
     static std::pair<std::int64_t, std::string> head(pqxx::transaction_base& tx);
     static std::vector<StoredAuditEvent> list(pqxx::transaction_base& tx, const AuditFilter& filter);
-    // Walks the whole chain in order, recomputing every hash.
+    // Walks the whole chain in order, recomputing every hash. After a purge it starts from the
+    // newest checkpoint, which an audit.purge event in the remaining chain must vouch for.
     static AuditVerification verify(pqxx::connection& connection);
+
+    // Retention (owner role only: the service role may not delete events). purgeThrough takes
+    // the chain lock, records the checkpoint and deletes the prefix; returns the checkpoint id.
+    // The caller appends the audit.purge event that vouches for it in the same transaction.
+    static void lockChain(pqxx::transaction_base& tx);
+    static AuditPurgePlan planPurge(pqxx::transaction_base& tx, int retentionYears);
+    static std::int64_t purgeThrough(pqxx::transaction_base& tx, const AuditPurgePlan& plan);
+    // The text an audit.purge event carries so that verify can match it to its checkpoint.
+    static std::string checkpointDetail(std::int64_t checkpointId, const AuditPurgePlan& plan);
 };
 
 }  // namespace registry::db

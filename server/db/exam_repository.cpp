@@ -110,20 +110,28 @@ static const Query kCount{"exam_count", "SELECT count(*) FROM exams"};
 long long ExamRepository::count(pqxx::transaction_base& tx) { return exec(tx, kCount)[0][0].as<long long>(); }
 
 static const Query kByPolice{"exam_by_police_pseudonym",
-                             "SELECT e.id::text FROM exams e WHERE e.police_pseudonym = $1" EXAM_SCOPE
+                             "SELECT e.id::text FROM exams e WHERE e.police_pseudonym = ANY($1::text[])" EXAM_SCOPE
                              " AND e.status <> 'draft' ORDER BY e.created_at"};
-std::vector<std::string> ExamRepository::findByPolicePseudonym(pqxx::transaction_base& tx, const std::string& pseudonym,
+std::vector<std::string> ExamRepository::findByPolicePseudonym(pqxx::transaction_base& tx,
+                                                               const std::vector<std::string>& pseudonyms,
                                                                const ExamScope& scope) {
+    // Pseudonyms are lower-case hex, so this array literal needs no quoting; it is still passed
+    // as a parameter, never spliced into the SQL.
+    std::string array = "{";
+    for (const auto& p : pseudonyms) array += (array.size() > 1 ? "," : "") + p;
+    array += "}";
     std::vector<std::string> ids;
-    for (const auto& row : exec(tx, kByPolice, pseudonym, scope.region, scope.draftOwner, scope.allDrafts)) {
+    for (const auto& row : exec(tx, kByPolice, array, scope.region, scope.draftOwner, scope.allDrafts)) {
         ids.push_back(row[0].as<std::string>());
     }
     return ids;
 }
 
 static const Query kInsertVersion{"exam_version_insert", R"SQL(
-INSERT INTO exam_versions (exam_id, version, kind, status, fields, victim_pseudonym, police_pseudonym, changed_by, reason)
-VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6, $7, $8::uuid, NULLIF($9, '')))SQL"};
+INSERT INTO exam_versions (exam_id, version, kind, status, fields, victim_pseudonym, police_pseudonym, changed_by, reason,
+                           pseudonym_key_version)
+SELECT $1::uuid, $2, $3, $4, $5::jsonb, $6, $7, $8::uuid, NULLIF($9, ''), e.pseudonym_key_version
+  FROM exams e WHERE e.id = $1::uuid)SQL"};
 void ExamRepository::insertVersion(pqxx::transaction_base& tx, const std::string& examId, int version,
                                    const std::string& kind, const std::string& status, const std::string& fieldsJson,
                                    const std::optional<std::string>& victimPseudonym,

@@ -81,7 +81,9 @@ public:
     static std::vector<ExamRow> list(pqxx::transaction_base& tx, const ExamScope& scope, const ExamListFilter& filter);
     static void remove(pqxx::transaction_base& tx, const std::string& id);
     static long long count(pqxx::transaction_base& tx);
-    static std::vector<std::string> findByPolicePseudonym(pqxx::transaction_base& tx, const std::string& pseudonym,
+    // Submitted exams whose police pseudonym is any of `pseudonyms` (one per key version).
+    static std::vector<std::string> findByPolicePseudonym(pqxx::transaction_base& tx,
+                                                          const std::vector<std::string>& pseudonyms,
                                                           const ExamScope& scope);
 
     static void insertVersion(pqxx::transaction_base& tx, const std::string& examId, int version, const std::string& kind,

@@ -16,8 +16,11 @@ namespace {
 constexpr long long kImportLockKey = 7513010;
 
 const Query kLock{"import_lock", "SELECT pg_advisory_xact_lock($1)"};
-const Query kExistingKeys{"import_existing_keys",
-                          "SELECT import_key FROM exams WHERE import_key = ANY($1::text[])"};
+// An erased record's key counts as present, so that an import never brings it back.
+const Query kExistingKeys{"import_existing_keys", R"SQL(
+SELECT import_key FROM exams WHERE import_key = ANY($1::text[])
+UNION ALL
+SELECT import_key FROM import_erased_keys WHERE import_key = ANY($1::text[]))SQL"};
 
 // A text[] literal; every element quoted, quotes and backslashes escaped.
 std::string arrayLiteral(const std::vector<std::string>& values) {

@@ -33,7 +33,7 @@ public:
     // Serialises imports until the transaction ends, so that the key check below and the
     // write after it cannot interleave with another import of the same records.
     static void lock(pqxx::transaction_base& tx);
-    // Which of `keys` are already stored.
+    // Which of `keys` are already stored, or were stored and then erased.
     static std::set<std::string> existingKeys(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
     // Exam rows, then one `import` version row each.
     static void copyExams(pqxx::transaction_base& tx, const std::vector<const ImportedExam*>& exams,

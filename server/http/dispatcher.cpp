@@ -200,6 +200,14 @@ Response Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPS
         body.announced = static_cast<Poco::Int64>(length);
     }
 
+    // The web app's files and pages (GET/HEAD only); every other path goes to the router.
+    if (routes_->staticFiles && (request.method == "GET" || request.method == "HEAD")) {
+        if (auto file = routes_->staticFiles(request)) {
+            route = "static";
+            readBody(in, out, settings_.maxBodyBytes, body, request.body);
+            return std::move(*file);
+        }
+    }
     auto match = routes_->router.match(request.method, request.path);
     route = match.pattern;
     request.pathParams = std::move(match.params);

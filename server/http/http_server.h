@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct ServerSettings {
     // Each open connection holds a worker while it is served or kept alive, so this bounds open
     // connections, not database work (db.pool_size does that).
     int maxThreads = 256;
-    int maxQueued = 64;
+    int maxQueued = 1024;
     std::size_t maxBodyBytes = 1 << 20;
     int keepAliveSeconds = 15;
     // Whole request head (request line and headers) and whole body, each from its first byte:
@@ -42,10 +43,14 @@ using Authenticator = std::function<Principal(Request&)>;
 // Records a request refused by the policy (403) in the audit log.
 using DeniedRecorder = std::function<void(const Request&, const std::string& action)>;
 
+// Answers GET/HEAD of the web app's files and pages, or nullopt to let the router decide.
+using StaticFiles = std::function<std::optional<Response>(const Request&)>;
+
 struct RouteTable {
     Router router;
     Authenticator authenticate;
     DeniedRecorder recordDenied;
+    StaticFiles staticFiles;  // optional
 };
 
 class ConnectionWatch;

@@ -56,6 +56,9 @@ std::string Metrics::render(const Gauges& gauges) const {
         << "# TYPE registry_http_connections gauge\n"
         << "registry_http_connections{state=\"busy\"} " << busy << "\n"
         << "registry_http_connections{state=\"idle\"} " << (open - busy) << "\n";
+    out << "# HELP registry_rate_limited_total Requests refused by the per-user rate limit.\n"
+        << "# TYPE registry_rate_limited_total counter\n"
+        << "registry_rate_limited_total " << rateLimited_.load(std::memory_order_relaxed) << "\n";
     std::lock_guard<std::mutex> lock(mutex_);
     out << "# HELP registry_http_requests_total HTTP requests by route, method and status.\n"
         << "# TYPE registry_http_requests_total counter\n";

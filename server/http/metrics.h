@@ -21,6 +21,8 @@ public:
     void connectionOpened() { ++open_; }
     void connectionClosed() { --open_; }
     void connectionBusy(bool busy) { busy ? ++busy_ : --busy_; }
+    // A request refused by the per-user rate limit (429).
+    void countRateLimited() { rateLimited_.fetch_add(1, std::memory_order_relaxed); }
 
     struct Gauges {
         std::size_t poolInUse = 0;
@@ -42,6 +44,7 @@ private:
     std::atomic<long> open_{0};
     std::atomic<long> busy_{0};
     std::map<std::string, Histogram> latency_;
+    std::atomic<std::uint64_t> rateLimited_{0};
 };
 
 }  // namespace registry::http

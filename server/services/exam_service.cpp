@@ -234,6 +234,12 @@ void setDerived(db::ExamWrite& write, const Poco::JSON::Object& fields) {
 ExamService::ExamService(db::ConnectionPool& pool, FormCatalog& forms, core::Pseudonymiser pseudonymiser)
     : pool_(pool), forms_(forms), pseudonymiser_(std::move(pseudonymiser)) {}
 
+std::string ExamService::forwarded(const std::string& pseudonym, int keyVersion) const {
+    // A record not yet reached by a key rotation keeps its references when it is changed: they
+    // are brought to the current key version, like the rest of the record.
+    return pseudonym.empty() ? pseudonym : pseudonymiser_.forward(pseudonym, keyVersion);
+}
+
 db::ExamScope ExamService::scopeOf(const Principal& user) {
     db::ExamScope scope;
     scope.region = core::Policy::regionScope(user);
@@ -380,7 +386,7 @@ ExamView ExamService::patch(const core::Caller& caller, const std::string& id, c
         auto def = forms_.get(tx, row.formVersion);
         auto current = parseObject(row.fieldsJson);
         auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
-                            .prepare(*current, row.victimPseudonym, row.policePseudonym, *input.fields,
+                            .prepare(*current, forwarded(row.victimPseudonym, row.keyVersion), forwarded(row.policePseudonym, row.keyVersion), *input.fields,
                                      core::ValidationMode::Draft, caller.user);
         auto write = toWrite(id, row.formVersion, "draft", row.version + 1, row.authorId, prepared, pseudonymiser_.keyVersion());
         if (!db::ExamRepository::update(tx, write, row.version)) {
@@ -402,7 +408,7 @@ ExamView ExamService::submit(const core::Caller& caller, const std::string& id, 
         auto def = forms_.get(tx, row.formVersion);
         Poco::JSON::Object noChange;
         auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
-                            .prepare(*parseObject(row.fieldsJson), row.victimPseudonym, row.policePseudonym, noChange,
+                            .prepare(*parseObject(row.fieldsJson), forwarded(row.victimPseudonym, row.keyVersion), forwarded(row.policePseudonym, row.keyVersion), noChange,
                                      core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, "submitted", row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());
@@ -437,7 +443,7 @@ ExamView ExamService::amend(const core::Caller& caller, const std::string& id, c
         auto def = forms_.get(tx, row.formVersion);
         // An amendment is validated as a submission: a submitted record stays complete.
         auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
-                            .prepare(*parseObject(row.fieldsJson), row.victimPseudonym, row.policePseudonym,
+                            .prepare(*parseObject(row.fieldsJson), forwarded(row.victimPseudonym, row.keyVersion), forwarded(row.policePseudonym, row.keyVersion),
                                      *input.fields, core::ValidationMode::Submit, caller.user);
         auto write = toWrite(id, row.formVersion, row.status, row.version + 1, row.authorId, prepared,
                              pseudonymiser_.keyVersion());

@@ -80,6 +80,8 @@ public:
     std::vector<HistoryEntry> history(const core::Caller& caller, const std::string& id);
 
     const core::Pseudonymiser& pseudonymiser() const { return pseudonymiser_; }
+    // A stored pseudonym of key version `keyVersion` under the current key version.
+    std::string forwarded(const std::string& pseudonym, int keyVersion) const;
     FormCatalog& forms() { return forms_; }
     db::ConnectionPool& pool() { return pool_; }
 

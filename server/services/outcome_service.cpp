@@ -65,14 +65,15 @@ OutcomeView OutcomeService::recordByPoliceReference(const core::Caller& caller, 
     }
     const std::string clear = body.getValue<std::string>("police_reference");
     if (clear.size() > 64) throw validationFailed({{"police_reference", "length", "police_reference must be at most 64 characters"}});
-    std::string pseudonym;
+    // Every key version the chain holds: records not yet reached by a rotation still match.
+    std::vector<std::string> pseudonyms;
     try {
-        pseudonym = exams_.pseudonymiser().pseudonymise(clear);
+        pseudonyms = exams_.pseudonymiser().pseudonymsAllVersions(clear);
     } catch (const std::invalid_argument&) {
         throw validationFailed({{"police_reference", "type", "police_reference must contain letters or digits"}});
     }
     return exams_.inScope([&](pqxx::work& tx) {
-        auto ids = db::ExamRepository::findByPolicePseudonym(tx, pseudonym, ExamService::scopeOf(caller.user));
+        auto ids = db::ExamRepository::findByPolicePseudonym(tx, pseudonyms, ExamService::scopeOf(caller.user));
         if (ids.empty()) throw Error(ErrorKind::NotFound, "No submitted exam in your region has this police reference.");
         if (ids.size() > 1) {
             throw Error(ErrorKind::Conflict, "This police reference belongs to " + std::to_string(ids.size()) +

@@ -24,6 +24,13 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /metrics", kPublic},
         {"POST /api/v1/sessions", kPublic},
         {"DELETE /api/v1/sessions/current", kAllRoles},
+        {"POST /api/v1/sessions/second-factor", kPublic},
+        {"GET /api/v1/sessions", kAllRoles},
+        {"DELETE /api/v1/sessions/{id}", kAllRoles},
+        {"POST /api/v1/me/second-factor", kAllRoles},
+        {"POST /api/v1/me/second-factor/confirm", kAllRoles},
+        {"DELETE /api/v1/users/{id}/second-factor", {"admin"}},
+        {"DELETE /api/v1/users/{id}/sessions", {"admin"}},
         {"GET /api/v1/me", kAllRoles},
         {"GET /api/v1/regions", kAllRoles},
         {"GET /api/v1/forms", kAllRoles},
@@ -48,7 +55,14 @@ const std::map<std::string, std::set<std::string>>& expectations() {
         {"GET /api/v1/audit", {"admin"}},
         {"POST /api/v1/imports", {"loef", "admin"}},
         {"GET /api/v1/imports/{id}", {"loef", "admin"}},
+        {"GET /api/v1/dashboard", {"pilot_lead", "loef"}},
         {"GET /api/v1/openapi.json", kPublic},
+        {"GET /api/v1/reports", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
+        {"GET /api/v1/reports/{kind}", {"researcher", "pilot_lead", "loef", "police", "prosecutor"}},
+        {"POST /api/v1/exports/research", {"researcher"}},
+        {"GET /api/v1/exports/{id}", {"researcher"}},
+        {"GET /api/v1/exports/{id}/data", {"researcher"}},
+        {"GET /api/v1/codebook", {"researcher", "loef"}},
     };
     return table;
 }

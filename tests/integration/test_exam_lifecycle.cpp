@@ -126,9 +126,10 @@ BOOST_AUTO_TEST_CASE(create_and_submit_in_one_call_derives_the_indicators) {
     BOOST_TEST(exam->getValue<std::string>("status") == "submitted");
     BOOST_TEST(exam->getObject("references")->getValue<std::string>("police_reference") == "present");
     BOOST_TEST(exam->getObject("derived")->getValue<bool>("within_24h"));
-    // Typed report columns follow the stored fields.
-    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams WHERE within_48h AND internal_only AND laryngoscopy_done AND "
-                             "exam_at = '2026-03-14T09:30:00Z' AND age_band = '25-34' AND region = 'oost_brabant'") == 1);
+    // The report storage generated from the form definition follows the stored fields.
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM exam_facts WHERE within_48h AND internal_only AND laryngoscopy_done AND "
+                             "exam_at = '2026-03-14T09:30:00Z' AND age_band = '25-34' AND region = 'oost_brabant' "
+                             "AND status = 'submitted' AND mechanism___two_hands = 1") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(region_scope_hides_other_regions_and_logs_the_refusal) {

@@ -135,6 +135,24 @@ BOOST_FIXTURE_TEST_CASE(the_sample_file_imports_exactly_as_expected, Fixture) {
     BOOST_TEST(db.scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.import'") == expectedAccepted());
 }
 
+BOOST_FIXTURE_TEST_CASE(an_erased_record_is_never_imported_again, Fixture) {
+    const std::string file = writeTempFile("erase.csv", generatedCsv(5, "erase"));
+    BOOST_TEST_REQUIRE(import(file).exitCode == 0);
+    pqxx::connection c(db.ownerUrl());
+    pqxx::work tx(c);
+    const auto id = tx.exec1("SELECT id::text FROM exams WHERE import_record_number = 3")[0].as<std::string>();
+    tx.commit();
+    const auto erased = runRegistry({"--config", config, "exam", "erase", id, "--reason", "AVG-verzoek"});
+    BOOST_TEST_REQUIRE(erased.exitCode == 0, erased.err);
+    BOOST_TEST(exams() == 4);
+    const auto again = import(file);
+    BOOST_TEST(again.exitCode == 0, again.err);
+    BOOST_TEST(has(again.out, "imported: 0"), again.out);
+    BOOST_TEST(has(again.out, "already present: 5"), again.out);
+    BOOST_TEST(exams() == 4);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM import_erased_keys") == 1);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_dry_run_reports_what_a_real_run_does_and_writes_nothing, Fixture) {
     const std::string dryReport = writeTempFile("dry.csv", ""), realReport = writeTempFile("real.csv", "");
     const auto dry = import(sampleCsvPath(), {"--dry-run", "--errors", dryReport});

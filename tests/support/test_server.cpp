@@ -36,6 +36,10 @@ app::Config testConfig(const TestDatabase& db, const std::map<std::string, std::
     config.set("auth.pbkdf2_iterations", "1000");
     config.set("log.level", "warning");
     config.set("import.mapping_dir", TestDatabase::sourceDir() + "/config/import");
+    // Most tests sign in many roles by password alone and fire requests in bursts: the
+    // two-factor and rate-limit tests (test_two_factor.cpp, test_rate_limit.cpp) switch these on.
+    config.set("auth.require_2fa_roles", "");
+    config.set("ratelimit.per_second", "0");
     for (const auto& [key, value] : overrides) config.set(key, value);
     return config;
 }

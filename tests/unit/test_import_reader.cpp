@@ -101,6 +101,7 @@ BOOST_AUTO_TEST_CASE(hostile_files_are_refused_with_a_reason) {
     BOOST_TEST(refusal("a;b\r\n1;\"closed\"junk\r\n") == "stray_quote");
     BOOST_TEST(refusal(std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "[Content_Types].xml;") == "binary_file");
     BOOST_TEST(refusal("just one column\r\nvalue\r\n") == "no_delimiter");
+    BOOST_TEST(refusal(std::string("\xFF\xFE" "a\0;\0b\0\r\0\n\0", 12)) == "binary_file");
     ReaderLimits small;
     small.maxRecordBytes = 1000;
     BOOST_TEST(refusal("a;b\r\n1;" + std::string(5000, 'x') + "\r\n", small) == "record_too_long");

@@ -5,13 +5,13 @@
 #include "server/db/reference_repository.h"
 #include "server/http/handler_support.h"
 #include "server/http/json_body.h"
+#include "server/http/session_cookie.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
 
 
 namespace registry::http {
-namespace {
 
 Poco::JSON::Object::Ptr principalJson(const Principal& p) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -23,6 +23,18 @@ Poco::JSON::Object::Ptr principalJson(const Principal& p) {
     o->set("organisation", p.organisation.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(p.organisation));
     return o;
 }
+
+Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("token", result.token);
+    body->set("expires_at", result.expiresAt);
+    body->set("user", principalJson(result.user));
+    // true: this session may only enrol a second factor (POST /api/v1/me/second-factor).
+    body->set("second_factor_enrolment_required", result.enrolmentRequired);
+    return body;
+}
+
+namespace {
 
 Poco::JSON::Object::Ptr auditJson(const db::StoredAuditEvent& s) {
     const auto& e = s.event;
@@ -77,17 +89,40 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
         } catch (const Error&) {
             throw Error(ErrorKind::Unauthorized, "The username or password is incorrect.");
         }
+        // ?cookie=true: the web app's sign-in. The token goes only into an HttpOnly cookie, never
+        // into the body where script could read it; the body carries the CSRF token instead.
+        const auto cookieMode = req.queryParam("cookie");
+        if (cookieMode && *cookieMode != "true" && *cookieMode != "false") {
+            throw Error(ErrorKind::BadRequest, "cookie must be true or false.");
+        }
+        const bool cookie = cookieMode && *cookieMode == "true";
         auto result = deps.auth->login(*username, *password, callerOf(req));
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        body->set("token", result.token);
-        body->set("expires_at", result.expiresAt);
-        body->set("user", principalJson(result.user));
-        return Response::json(201, body);
+        if (!result.challengeToken.empty()) {
+            // Password right, second factor still to come: no session yet, only a token that
+            // POST /api/v1/sessions/second-factor accepts, for a few minutes.
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            body->set("second_factor_required", true);
+            body->set("challenge_token", result.challengeToken);
+            body->set("expires_at", result.expiresAt);
+            Poco::JSON::Array::Ptr methods = new Poco::JSON::Array;
+            methods->add("totp");
+            methods->add("recovery_code");
+            body->set("methods", methods);
+            return Response::json(200, body);
+        }
+        Poco::JSON::Object::Ptr body = loginJson(result);
+        if (!cookie) return Response::json(201, body);
+        // The web app's session: the token goes only into the HttpOnly cookie.
+        body->remove("token");
+        body->set("csrf_token", csrfTokenFor(result.token));
+        return Response::json(201, body).withHeader("Set-Cookie", sessionCookieHeader(result.token, deps.secureCookies));
     });
 
     router.add("DELETE", "/api/v1/sessions/current", [deps](Request& req) {
         deps.auth->logout(callerOf(req));
-        return Response::noContent();
+        auto response = Response::noContent();
+        if (!req.header("Authorization")) response.withHeader("Set-Cookie", clearedSessionCookieHeader(deps.secureCookies));
+        return response;
     }, "session.delete");
 
     router.add("GET", "/api/v1/me", [deps](Request& req) {
@@ -99,6 +134,11 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             }
             return actions;
         }());
+        // A reloaded web page has lost its CSRF token; its cookie session can ask for it again
+        // here (a GET another origin cannot read).
+        if (!req.header("Authorization")) {
+            if (auto token = sessionCookieToken(req)) body->set("csrf_token", csrfTokenFor(*token));
+        }
         return Response::json(200, body);
     }, "me.read");
 

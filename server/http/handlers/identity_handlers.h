@@ -14,11 +14,15 @@ struct IdentityDeps {
     services::AuditService* audit;
     db::ConnectionPool* pool;
     std::size_t maxJsonDepth;
+    bool secureCookies;  // the server speaks TLS: session cookies get Secure
 };
 
 // Sessions, /me, /regions, the users API and the audit log API.
 void addIdentityRoutes(Router& router, IdentityDeps deps);
 
 Poco::JSON::Object::Ptr userJson(const db::UserRecord& user);
+Poco::JSON::Object::Ptr principalJson(const Principal& principal);
+// The 201 body of a completed sign-in (either step): {token, expires_at, user, ...}.
+Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result);
 
 }  // namespace registry::http

@@ -1,0 +1,794 @@
+#include "reports/report_engine.h"
+
+#include "reports/report_repository.h"
+#include "server/core/errors.h"
+#include "server/core/timestamp.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <regex>
+#include <set>
+
+namespace registry::reports {
+namespace {
+
+using core::FactColumn;
+using core::FieldDef;
+using core::FieldType;
+
+std::string literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+std::string both(const std::string& a, const std::string& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return "(" + a + ") AND (" + b + ")";
+}
+
+std::string countOf(const std::string& condition) {
+    return condition.empty() ? "count(*)" : "count(*) FILTER (WHERE " + condition + ")";
+}
+
+struct Category {
+    std::string code;
+    std::string label;
+    std::string condition;
+};
+
+bool validDate(const std::string& s) {
+    static const std::regex pattern(R"(\d{4}-\d{2}-\d{2})");
+    if (!std::regex_match(s, pattern)) return false;
+    const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return false;
+    return d <= Poco::DateTime::daysOfMonth(y, m);
+}
+
+// The periods from `from` to `to` (inclusive), as the SQL labels them.
+std::vector<std::string> periodsBetween(const std::string& from, const std::string& to, Granularity g) {
+    int y = std::stoi(from.substr(0, 4)), m = std::stoi(from.substr(5, 2));
+    const int ey = std::stoi(to.substr(0, 4)), em = std::stoi(to.substr(5, 2));
+    std::vector<std::string> out;
+    char buf[48];
+    while (y < ey || (y == ey && m <= em)) {
+        if (g == Granularity::Month) {
+            std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+        } else {
+            std::snprintf(buf, sizeof buf, "%04d-Q%d", y, (m - 1) / 3 + 1);
+        }
+        if (out.empty() || out.back() != buf) out.push_back(buf);
+        if (++m > 12) {
+            m = 1;
+            ++y;
+        }
+    }
+    return out;
+}
+
+std::string periodLabel(const std::string& p) {
+    static const char* const months[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
+                                         "juli",    "augustus", "september", "oktober", "november", "december"};
+    if (p.size() == 7 && p[4] == '-' && p[5] != 'Q') return std::string(months[std::stoi(p.substr(5)) - 1]) + " " + p.substr(0, 4);
+    if (p.size() == 7 && p[5] == 'Q') return p.substr(6) + "e kwartaal " + p.substr(0, 4);
+    return p;
+}
+
+// Builds the tables of one report: first declares every cell with the measure it needs, then
+// (after the single aggregate query) fills the values in.
+class Builder {
+public:
+    Builder(const ReportEngine::Catalogue& catalogue, const ReportParams& params) : cat_(catalogue), params_(params) {
+        for (const auto& [code, name] : cat_.regions) {
+            if (params.region.empty() || params.region == code) {
+                regionKeys_.push_back(code);
+                regionLabels_.push_back(name);
+            }
+        }
+        multi_ = regionKeys_.size() > 1;
+        if (multi_) {
+            regionKeys_.push_back("*");
+            regionLabels_.push_back("Totaal");
+        }
+        scopeKey_ = multi_ ? "*" : regionKeys_.front();
+        periods_ = periodsBetween(params.from, params.to, params.granularity);
+        for (const auto& c : cat_.columns) columns_[c.field].push_back(&c);
+        for (const auto& f : cat_.fields) fields_[f.code] = &f;
+    }
+
+    // "f.<column>" of a value field, or empty when no published version has it.
+    std::string column(const std::string& field) const {
+        auto it = columns_.find(field);
+        if (it == columns_.end()) return "";
+        return "f.\"" + it->second.front()->name + "\"";
+    }
+    const std::vector<const FactColumn*>* optionColumns(const std::string& field) const {
+        auto it = columns_.find(field);
+        if (it == columns_.end() || it->second.front()->kind != FactColumn::Kind::Option) return nullptr;
+        return &it->second;
+    }
+    const FieldDef* field(const std::string& code) const {
+        auto it = fields_.find(code);
+        return it == fields_.end() ? nullptr : it->second;
+    }
+    bool has(const std::string& code) const { return tableCodes_.count(code) > 0; }
+    const std::vector<FieldDef>& fields() const { return cat_.fields; }
+
+    void periodTable(const std::string& code, const std::string& title, const std::string& condition) {
+        if (!claim(code)) return;
+        Table t = table(code, title, "Periode");
+        const int m = measure(countOf(condition));
+        // The number of exams is one quantity wherever it is printed.
+        const std::string name = condition.empty() ? "exams" : code;
+        std::vector<std::string> rows = periods_;
+        rows.push_back("*");
+        for (const auto& p : rows) {
+            t.rowCodes.push_back(p);
+            t.rowLabels.push_back(p == "*" ? "Totaal" : periodLabel(p));
+            std::vector<Cell> line;
+            for (const auto& r : regionKeys_) line.push_back(count(var(name, r, p), m, r, p));
+            t.cells.push_back(line);
+        }
+        for (const auto& p : rows) rowConstraint(name, p);
+        for (const auto& r : regionKeys_) {
+            Constraint c{var(name, r, "*"), {}};
+            for (const auto& p : periods_) c.parts.push_back(var(name, r, p));
+            report_.constraints.push_back(c);
+        }
+        pushTable(std::move(t));
+    }
+
+    // Counts per category (rows) and region (columns). Exclusive categories sum to the number of
+    // exams, shown as the last row and shared with the exams-per-period table.
+    void categoryTable(const std::string& code, const std::string& title, const std::string& rowHeader,
+                       const std::vector<Category>& categories, bool exclusive) {
+        if (categories.empty() || !claim(code)) return;
+        Table t = table(code, title, rowHeader);
+        for (const auto& cat : categories) {
+            const int m = measure(countOf(cat.condition));
+            const std::string name = code + "|" + cat.code;
+            t.rowCodes.push_back(cat.code);
+            t.rowLabels.push_back(cat.label);
+            std::vector<Cell> line;
+            for (const auto& r : regionKeys_) line.push_back(count(var(name, r, "*"), m, r, "*"));
+            t.cells.push_back(line);
+            rowConstraint(name, "*");
+        }
+        const int all = measure("count(*)");
+        t.rowCodes.push_back("total");
+        t.rowLabels.push_back(exclusive ? "Totaal" : "Aantal onderzoeken");
+        std::vector<Cell> line;
+        for (const auto& r : regionKeys_) line.push_back(count(var("exams", r, "*"), all, r, "*"));
+        t.cells.push_back(line);
+        if (exclusive) {
+            for (const auto& r : regionKeys_) {
+                Constraint c{var("exams", r, "*"), {}};
+                for (const auto& cat : categories) c.parts.push_back(var(code + "|" + cat.code, r, "*"));
+                report_.constraints.push_back(c);
+            }
+        }
+        pushTable(std::move(t));
+    }
+
+    struct Stat {
+        std::string code;
+        std::string label;
+        std::string aggregate;  // e.g. percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+    };
+
+    // Per region (rows): the denominator n, statistics over it and shares of it.
+    void statTable(const std::string& code, const std::string& title, const std::string& denominator,
+                   const std::vector<Stat>& stats, const std::vector<Category>& shares) {
+        if (!claim(code)) return;
+        Table t = table(code, title, "Regio");
+        t.columnCodes = {"n"};
+        t.columnLabels = {"Aantal (n)"};
+        for (const auto& s : stats) {
+            t.columnCodes.push_back(s.code);
+            t.columnLabels.push_back(s.label);
+        }
+        for (const auto& s : shares) {
+            t.columnCodes.push_back(s.code);
+            t.columnLabels.push_back(s.label);
+        }
+        const std::string nName = denominator.empty() ? "exams" : code + ".n";
+        const int nMeasure = measure(countOf(denominator));
+        for (std::size_t i = 0; i < regionKeys_.size(); ++i) {
+            const std::string& r = regionKeys_[i];
+            t.rowCodes.push_back(r == "*" ? "total" : r);
+            t.rowLabels.push_back(regionLabels_[i]);
+            std::vector<Cell> line{count(var(nName, r, "*"), nMeasure, r, "*")};
+            for (const auto& s : stats) line.push_back(number(measure(s.aggregate), nMeasure, var(nName, r, "*"), r));
+            for (const auto& s : shares) {
+                const std::string numerator = var(code + "." + s.code, r, "*");
+                line.push_back(share(measure(countOf(both(denominator, s.condition))), nMeasure, numerator,
+                                     var(nName, r, "*"), r));
+            }
+            t.cells.push_back(line);
+        }
+        if (nName != "exams") rowConstraint(nName, "*");
+        for (const auto& s : shares) rowConstraint(code + "." + s.code, "*");
+        pushTable(std::move(t));
+    }
+
+    // Share answered per field (rows) and region (columns), over all exams.
+    void shareTable(const std::string& code, const std::string& title, const std::string& rowHeader,
+                    const std::vector<Category>& rows) {
+        if (rows.empty() || !claim(code)) return;
+        Table t = table(code, title, rowHeader);
+        const int all = measure("count(*)");
+        for (const auto& row : rows) {
+            t.rowCodes.push_back(row.code);
+            t.rowLabels.push_back(row.label);
+            const int m = measure(countOf(row.condition));
+            std::vector<Cell> line;
+            for (const auto& r : regionKeys_) {
+                line.push_back(share(m, all, var(code + "|" + row.code, r, "*"), var("exams", r, "*"), r));
+            }
+            t.cells.push_back(line);
+            rowConstraint(code + "|" + row.code, "*");
+        }
+        pushTable(std::move(t));
+    }
+
+    // Rows × columns within the whole scope, with totals both ways.
+    void crossTable(const std::string& code, const std::string& title, const std::string& rowHeader,
+                    const std::vector<Category>& rows, const std::string& rowTotalPrefix,
+                    const std::vector<Category>& columns) {
+        if (rows.empty() || columns.empty() || !claim(code)) return;
+        Table t = table(code, title, rowHeader);
+        t.columnCodes.clear();
+        t.columnLabels.clear();
+        for (const auto& c : columns) {
+            t.columnCodes.push_back(c.code);
+            t.columnLabels.push_back(c.label);
+        }
+        t.columnCodes.push_back("total");
+        t.columnLabels.push_back("Totaal");
+        auto cellVar = [&](const std::string& row, const std::string& col) {
+            if (col == "*") return row == "*" ? var("exams", scopeKey_, "*") : var(rowTotalPrefix + "|" + row, scopeKey_, "*");
+            return code + "|" + row + "|" + col + "|r=" + scopeKey_;
+        };
+        std::vector<Category> allRows = rows;
+        allRows.push_back({"*", "Totaal", ""});
+        for (const auto& row : allRows) {
+            t.rowCodes.push_back(row.code == "*" ? "total" : row.code);
+            t.rowLabels.push_back(row.label);
+            std::vector<Cell> line;
+            Constraint rc{cellVar(row.code, "*"), {}};
+            for (const auto& col : columns) {
+                line.push_back(count(cellVar(row.code, col.code), measure(countOf(both(row.condition, col.condition))),
+                                     scopeKey_, "*"));
+                rc.parts.push_back(cellVar(row.code, col.code));
+            }
+            line.push_back(count(cellVar(row.code, "*"), measure(countOf(row.condition)), scopeKey_, "*"));
+            t.cells.push_back(line);
+            report_.constraints.push_back(rc);
+        }
+        for (const auto& col : columns) {
+            Constraint cc{cellVar("*", col.code), {}};
+            for (const auto& row : rows) cc.parts.push_back(cellVar(row.code, col.code));
+            report_.constraints.push_back(cc);
+        }
+        Constraint corner{cellVar("*", "*"), {}};
+        for (const auto& row : rows) corner.parts.push_back(cellVar(row.code, "*"));
+        report_.constraints.push_back(corner);
+        pushTable(std::move(t));
+    }
+
+    std::vector<Category> categoriesOf(const FieldDef& f) const {
+        std::vector<Category> out;
+        if (f.type == FieldType::Enum) {
+            const std::string col = column(f.code);
+            if (col.empty() || f.codes.empty()) return out;
+            for (const auto& c : f.codes) out.push_back({c.code, c.labelNl, col + " = " + literal(c.code)});
+            out.push_back({"missing", "Niet ingevuld", col + " IS NULL"});
+        } else if (f.type == FieldType::Bool) {
+            const std::string col = column(f.code);
+            if (col.empty()) return out;
+            out = {{"true", "Ja", col}, {"false", "Nee", "NOT " + col}, {"missing", "Niet ingevuld", col + " IS NULL"}};
+        } else if (f.type == FieldType::MultiEnum) {
+            const auto* options = optionColumns(f.code);
+            if (!options) return out;
+            for (const auto* o : *options) {
+                const CodeDefLabel label = optionLabel(f, o->option);
+                out.push_back({o->option, label, "f.\"" + o->name + "\" = 1"});
+            }
+            out.push_back({"missing", "Niet ingevuld", "f.\"" + options->front()->name + "\" IS NULL"});
+        }
+        return out;
+    }
+
+    // Whether a field counts as answered (completeness): not empty, not unknown / not_asked.
+    std::string answered(const FieldDef& f) const {
+        if (f.type == FieldType::MultiEnum) {
+            const auto* options = optionColumns(f.code);
+            return options ? "f.\"" + options->front()->name + "\" IS NOT NULL" : "";
+        }
+        const std::string col = column(f.code);
+        if (col.empty()) return "";
+        auto it = columns_.find(f.code);
+        if (it->second.front()->kind == FactColumn::Kind::Answered) return col;
+        if (f.type == FieldType::Enum) return col + " IS NOT NULL AND " + col + " NOT IN ('unknown', 'not_asked')";
+        return col + " IS NOT NULL";
+    }
+
+    std::vector<Category> binary(const std::string& condition) const {
+        return {{"true", "Ja", condition}};
+    }
+
+    Report finish(pqxx::transaction_base& tx) {
+        AggregateRequest request{params_.region, params_.from, params_.to, params_.granularity, measures_};
+        const auto result = ReportRepository::aggregate(tx, request);
+        auto valueAt = [&](const std::string& r, const std::string& p, int m) -> std::optional<double> {
+            auto it = result.cells.find({r == "*" && !multi_ ? regionKeys_.front() : r, p});
+            if (it == result.cells.end()) {
+                // No rows in this cell: counts are zero, statistics undefined.
+                return std::nullopt;
+            }
+            return it->second[static_cast<std::size_t>(m)];
+        };
+        for (const auto& pending : pending_) {
+            Cell& cell = report_.tables[pending.table].cells[pending.row][pending.col];
+            const auto value = valueAt(pending.region, pending.period, pending.measure);
+            const double n = valueAt(pending.region, pending.period, pending.denominator).value_or(0);
+            if (cell.type == Cell::Type::Count) {
+                cell.value = value.value_or(0);
+                report_.values[cell.variable] = static_cast<long long>(cell.value);
+            } else if (cell.type == Cell::Type::Share) {
+                const double numerator = value.value_or(0);
+                report_.values[cell.dependsOn.front()] = static_cast<long long>(numerator);
+                report_.values[cell.dependsOn.back()] = static_cast<long long>(n);
+                cell.denominator = static_cast<long long>(n);
+                if (n > 0) {
+                    cell.value = numerator / n;
+                } else {
+                    cell.type = Cell::Type::Empty;
+                }
+            } else if (cell.type == Cell::Type::Number) {
+                cell.denominator = static_cast<long long>(n);
+                report_.values[cell.dependsOn.front()] = static_cast<long long>(n);
+                if (value) {
+                    cell.value = *value;
+                } else {
+                    cell.type = Cell::Type::Empty;
+                }
+            }
+        }
+        const auto fp = ReportRepository::fingerprint(tx, request);
+        report_.provenance.recordCount = fp.records;
+        report_.provenance.formVersions = fp.formVersions;
+        report_.provenance.dataDigest = fp.digest;
+        return std::move(report_);
+    }
+
+private:
+    using CodeDefLabel = std::string;
+    struct Pending {
+        std::size_t table, row, col;
+        std::string region, period;
+        int measure, denominator;
+    };
+
+    static CodeDefLabel optionLabel(const FieldDef& f, const std::string& option) {
+        const auto* c = f.findCode(option);
+        return c ? c->labelNl : option;
+    }
+
+    bool claim(const std::string& code) { return tableCodes_.insert(code).second; }
+
+    Table table(const std::string& code, const std::string& title, const std::string& rowHeader) {
+        Table t;
+        t.code = code;
+        t.titleNl = title;
+        t.rowHeader = rowHeader;
+        for (std::size_t i = 0; i < regionKeys_.size(); ++i) {
+            t.columnCodes.push_back(regionKeys_[i] == "*" ? "total" : regionKeys_[i]);
+            t.columnLabels.push_back(regionLabels_[i]);
+        }
+        return t;
+    }
+
+    static std::string var(const std::string& name, const std::string& region, const std::string& period) {
+        return name + "|r=" + region + "|p=" + period;
+    }
+
+    void rowConstraint(const std::string& name, const std::string& period) {
+        if (!multi_) return;
+        Constraint c{var(name, "*", period), {}};
+        for (const auto& r : regionKeys_) {
+            if (r != "*") c.parts.push_back(var(name, r, period));
+        }
+        report_.constraints.push_back(c);
+    }
+
+    int measure(const std::string& expression) {
+        auto it = measureIndex_.find(expression);
+        if (it != measureIndex_.end()) return it->second;
+        const int index = static_cast<int>(measures_.size());
+        measures_.push_back(expression);
+        measureIndex_[expression] = index;
+        return index;
+    }
+
+    Cell count(const std::string& variable, int m, const std::string& r, const std::string& p) {
+        return place(Cell::count(variable), m, m, r, p);
+    }
+    Cell number(int m, int nMeasure, const std::string& nVariable, const std::string& r) {
+        Cell c;
+        c.type = Cell::Type::Number;
+        c.dependsOn = {nVariable};
+        return place(c, m, nMeasure, r, "*");
+    }
+    Cell share(int m, int nMeasure, const std::string& numerator, const std::string& nVariable, const std::string& r) {
+        Cell c;
+        c.type = Cell::Type::Share;
+        c.dependsOn = {numerator, nVariable};
+        return place(c, m, nMeasure, r, "*");
+    }
+    Cell place(Cell c, int m, int denominator, const std::string& r, const std::string& p) {
+        placements_.push_back({m, denominator, r, p});
+        return c;
+    }
+
+    // Cells are declared row by row, left to right, as a table is built; once it is complete
+    // the recorded placements become the positions to fill after the query.
+    void pushTable(Table t) {
+        report_.tables.push_back(std::move(t));
+        const std::size_t index = report_.tables.size() - 1;
+        std::size_t k = 0;
+        for (std::size_t row = 0; row < report_.tables[index].cells.size(); ++row) {
+            for (std::size_t col = 0; col < report_.tables[index].cells[row].size(); ++col) {
+                const auto& pl = placements_.at(k++);
+                pending_.push_back({index, row, col, pl.region, pl.period, pl.measure, pl.denominator});
+            }
+        }
+        placements_.clear();
+    }
+
+public:
+    Report& report() { return report_; }
+
+private:
+    struct Placement {
+        int measure, denominator;
+        std::string region, period;
+    };
+
+    const ReportEngine::Catalogue& cat_;
+    const ReportParams& params_;
+    std::vector<std::string> regionKeys_, regionLabels_, periods_;
+    std::string scopeKey_;
+    bool multi_ = false;
+    std::map<std::string, std::vector<const FactColumn*>> columns_;
+    std::map<std::string, const FieldDef*> fields_;
+    std::set<std::string> tableCodes_;
+    std::vector<std::string> measures_;
+    std::map<std::string, int> measureIndex_;
+    std::vector<Pending> pending_;
+    std::vector<Placement> placements_;
+    Report report_;
+};
+
+}  // namespace
+
+namespace {
+
+std::string percentile(double q, const std::string& expr) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.2f", q);
+    return std::string("percentile_cont(") + buf + ") WITHIN GROUP (ORDER BY " + expr + ")";
+}
+
+void exams(Builder& b) { b.periodTable("exams_per_period", "Aantal onderzoeken per periode", ""); }
+
+void timeliness(Builder& b) {
+    const std::string h = "f.hours_report_to_exam";
+    b.statTable("timeliness", "Uren van melding tot onderzoek (doel: binnen 48 uur)", h + " IS NOT NULL",
+                {{"median", "Mediaan (uur)", percentile(0.5, h)},
+                 {"p25", "25e percentiel (uur)", percentile(0.25, h)},
+                 {"p75", "75e percentiel (uur)", percentile(0.75, h)},
+                 {"p90", "90e percentiel (uur)", percentile(0.9, h)}},
+                {{"within_24h", "Binnen 24 uur", "f.within_24h"},
+                 {"within_48h", "Binnen 48 uur", "f.within_48h"},
+                 {"within_72h", "Binnen 72 uur", "f.within_72h"}});
+    b.periodTable("within_48h_per_period", "Onderzoeken binnen 48 uur na melding, per periode", "f.within_48h");
+}
+
+void frequency(Builder& b, const std::string& code) {
+    const auto* f = b.field(code);
+    if (!f) return;
+    const bool exclusive = f->type != core::FieldType::MultiEnum;
+    b.categoryTable(code, f->labelNl, f->labelNl, b.categoriesOf(*f), exclusive);
+}
+
+void convictionRate(Builder& b) {
+    const std::string verdict = b.column("verdict");
+    if (!verdict.empty()) {
+        b.statTable("conviction_rate", "Veroordelingen onder afgedane zaken",
+                    verdict + " IS NOT NULL AND " + verdict + " <> 'pending'", {},
+                    {{"conviction", "Veroordeling", verdict + " = 'conviction'"}});
+    }
+}
+
+void findingsYield(Builder& b) {
+    std::vector<Category> yield;
+    const std::string visible = b.column("no_visible_injury"), internal = b.column("internal_injury_shown");
+    if (!visible.empty()) yield.push_back({"visible_sign", "Zichtbaar letsel", "NOT " + visible});
+    yield.push_back({"internal_only", "Alleen inwendig letsel", "f.internal_only"});
+    if (!visible.empty() && !internal.empty()) {
+        yield.push_back({"no_finding", "Geen bevinding", visible + " AND " + internal + " IS DISTINCT FROM 'yes'"});
+    }
+    b.statTable("findings_yield", "Opbrengst van het onderzoek", "", {}, yield);
+}
+
+// Form completeness per record (median and p25), and with `perField` also per field.
+void completeness(Builder& b, bool perField) {
+    std::vector<Category> answered;
+    std::string perRecord;
+    int fieldCount = 0;
+    for (const auto& f : b.fields()) {
+        if (f.recordedBy != "doctor" || f.identifying) continue;
+        const std::string condition = b.answered(f);
+        if (condition.empty()) continue;
+        answered.push_back({f.code, f.labelNl, condition});
+        perRecord += (perRecord.empty() ? "" : " + ") + std::string("(CASE WHEN ") + condition + " THEN 1 ELSE 0 END)";
+        ++fieldCount;
+    }
+    if (perField) b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+    if (fieldCount > 0) {
+        const std::string share = "(100.0 * (" + perRecord + ")::numeric / " + std::to_string(fieldCount) + ")";
+        b.statTable("record_completeness", "Volledigheid per onderzoek (aandeel beantwoorde velden)", "",
+                    {{"median", "Mediaan (%)", percentile(0.5, share)}, {"p25", "25e percentiel (%)", percentile(0.25, share)}},
+                    {});
+    }
+}
+
+void police(Builder& b) {
+    exams(b);
+    frequency(b, "referral_source");
+    timeliness(b);
+    frequency(b, "aangifte");
+    frequency(b, "arrest");
+    frequency(b, "restraining_order");
+    b.categoryTable("repeat_victims", "Herhaald slachtoffer (pseudoniem komt vaker voor, alle regio's)", "Herhaald",
+                    {{"repeat", "Ja", "f.repeat_victim"},
+                     {"single", "Nee", "f.victim_pseudonym IS NOT NULL AND NOT f.repeat_victim"},
+                     {"missing", "Onbekend (geen slachtofferreferentie)", "f.victim_pseudonym IS NULL"}},
+                    true);
+}
+
+void om(Builder& b) {
+    exams(b);
+    frequency(b, "om_decision");
+    const std::string decided = b.column("om_decision_date");
+    if (!decided.empty()) {
+        const std::string days = "(" + decided + " - (f.exam_at AT TIME ZONE 'Europe/Amsterdam')::date)";
+        b.statTable("days_to_om_decision", "Dagen van onderzoek tot OM-beslissing", decided + " IS NOT NULL",
+                    {{"median", "Mediaan (dagen)", percentile(0.5, days)}, {"p75", "75e percentiel (dagen)", percentile(0.75, days)}},
+                    {});
+    }
+    frequency(b, "charges");
+    if (const auto* options = b.optionColumns("charges")) {
+        std::string attempted, assault, others;
+        for (const auto* o : *options) {
+            const std::string col = "f.\"" + o->name + "\" = 1";
+            if (o->option.find("attempted") != std::string::npos) {
+                attempted += (attempted.empty() ? "" : " OR ") + col;
+            } else if (o->option == "art_300_304_assault") {
+                assault = col;
+            } else {
+                others += (others.empty() ? "" : " OR ") + col;
+            }
+        }
+        std::vector<Category> shares;
+        if (!attempted.empty()) shares.push_back({"attempted", "Poging doodslag/moord ten laste gelegd", attempted});
+        if (!assault.empty()) {
+            std::string only = assault + (attempted.empty() ? "" : " AND NOT (" + attempted + ")") +
+                               (others.empty() ? "" : " AND NOT (" + others + ")");
+            shares.push_back({"assault_only", "Alleen mishandeling ten laste gelegd", only});
+        }
+        b.statTable("charges_summary", "Tenlastelegging", "f.\"" + options->front()->name + "\" IS NOT NULL", {}, shares);
+    }
+    frequency(b, "verdict");
+    convictionRate(b);
+    frequency(b, "proven_offence");
+    if (const auto* f = b.field("om_decision")) {
+        b.crossTable("om_decision_by_internal_only", "OM-beslissing naar alleen inwendig letsel", f->labelNl,
+                     b.categoriesOf(*f), "om_decision",
+                     {{"io_true", "Alleen inwendig letsel", "f.internal_only"},
+                      {"io_false", "Niet alleen inwendig", "NOT f.internal_only"},
+                      {"io_missing", "Onbekend", "f.internal_only IS NULL"}});
+    }
+}
+
+void loef(Builder& b) {
+    exams(b);
+    timeliness(b);
+    const std::string delivered = b.column("report_delivered_at");
+    if (!delivered.empty()) {
+        const std::string hours = "(extract(epoch FROM " + delivered + " - f.exam_at) / 3600)";
+        b.statTable("report_delivery", "Uren van onderzoek tot aflevering rapport", delivered + " IS NOT NULL",
+                    {{"median", "Mediaan (uur)", percentile(0.5, hours)}}, {});
+    }
+    findingsYield(b);
+    // Rates of every yes/no item the doctor records (laryngoscopy, imaging, documentation, consents).
+    std::vector<Category> rates;
+    for (const auto& f : b.fields()) {
+        if (f.type == core::FieldType::Bool && f.recordedBy == "doctor" && !b.column(f.code).empty()) {
+            rates.push_back({f.code, f.labelNl, b.column(f.code)});
+        }
+    }
+    b.statTable("rates", "Aandeel ja per ja/nee-vraag", "", {}, rates);
+    // Every coded field of the form: symptoms, signs, findings, modalities, documentation, ...
+    for (const auto& f : b.fields()) {
+        if (f.code == "region" || f.recordedBy != "doctor") continue;
+        frequency(b, f.code);
+    }
+    completeness(b, true);
+}
+
+// The figures of GET /api/v1/dashboard and nothing more: one report, so that one disclosure
+// control covers everything the dashboard shows together, and small enough to answer at once.
+void dashboard(Builder& b) {
+    exams(b);
+    timeliness(b);
+    frequency(b, "aangifte");
+    frequency(b, "om_decision");
+    convictionRate(b);
+    findingsYield(b);
+    std::vector<Category> rates;
+    for (const char* code : {"laryngoscopy_done", "imaging_done"}) {
+        const auto* f = b.field(code);
+        if (f && !b.column(code).empty()) rates.push_back({code, f->labelNl, b.column(code)});
+    }
+    b.statTable("rates", "Aandeel ja per ja/nee-vraag", "", {}, rates);
+    completeness(b, false);
+}
+
+void evaluation(Builder& b) {
+    police(b);
+    om(b);
+    loef(b);
+    for (const auto& f : b.fields()) {
+        if (f.code != "region") frequency(b, f.code);
+    }
+}
+
+std::string today() { return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d"); }
+
+}  // namespace
+
+ReportEngine::ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion)
+    : pool_(pool), disclosure_(minCell), softwareVersion_(std::move(softwareVersion)) {}
+
+const std::vector<std::string>& ReportEngine::kinds() {
+    static const std::vector<std::string> k{"evaluation", "om", "police", "loef"};
+    return k;
+}
+
+std::string ReportEngine::titleNl(const std::string& kind) {
+    if (kind == "evaluation") return "Evaluatierapportage pilot verwurging";
+    if (kind == "om") return "Rapportage Openbaar Ministerie";
+    if (kind == "police") return "Rapportage politie";
+    if (kind == "loef") return "Rapportage LOEF";
+    return kind;
+}
+
+ReportParams ReportEngine::parseParams(const std::string& kind, const std::string& region, const std::string& from,
+                                       const std::string& to, const std::string& granularity) {
+    if (std::find(kinds().begin(), kinds().end(), kind) == kinds().end()) {
+        throw Error(ErrorKind::NotFound, "There is no report kind '" + kind + "'; kinds: evaluation, om, police, loef.");
+    }
+    ReportParams p;
+    p.kind = kind;
+    p.region = region;
+    std::vector<FieldError> errors;
+    static const std::regex regionPattern("[a-z_]{1,63}");
+    if (!region.empty() && !std::regex_match(region, regionPattern)) {
+        errors.push_back({"region", "code_list", "region must be a region code such as oost_brabant"});
+    }
+    p.to = to.empty() ? today() : to;
+    if (!validDate(p.to)) errors.push_back({"to", "type", "to must be a date YYYY-MM-DD"});
+    if (from.empty() && validDate(p.to)) {
+        int y = std::stoi(p.to.substr(0, 4)), m = std::stoi(p.to.substr(5, 2)) - 11;
+        if (m < 1) {
+            m += 12;
+            --y;
+        }
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-01", y, m);
+        p.from = buf;
+    } else {
+        p.from = from;
+    }
+    if (!validDate(p.from)) errors.push_back({"from", "type", "from must be a date YYYY-MM-DD"});
+    if (validDate(p.from) && validDate(p.to)) {
+        if (p.from > p.to) errors.push_back({"from", "rule", "from must not be after to"});
+        const int years = std::stoi(p.to.substr(0, 4)) - std::stoi(p.from.substr(0, 4));
+        if (years > 10) errors.push_back({"from", "range", "a report covers at most ten years"});
+    }
+    if (granularity.empty() || granularity == "month") {
+        p.granularity = Granularity::Month;
+    } else if (granularity == "quarter") {
+        p.granularity = Granularity::Quarter;
+    } else {
+        errors.push_back({"granularity", "code_list", "granularity must be month or quarter"});
+    }
+    if (!errors.empty()) throw validationFailed(errors);
+    return p;
+}
+
+std::shared_ptr<const ReportEngine::Catalogue> ReportEngine::catalogue() {
+    auto lease = pool_.acquire();
+    pqxx::read_transaction tx(*lease);
+    const auto definitions = ReportRepository::formDefinitions(tx);
+    std::vector<int> versions;
+    for (const auto& d : definitions) versions.push_back(d.first);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (catalogue_ && catalogue_->versions == versions) return catalogue_;
+    auto cat = std::make_shared<Catalogue>();
+    cat->versions = versions;
+    std::vector<core::FormDefinition> parsed;
+    parsed.reserve(definitions.size());
+    for (const auto& d : definitions) parsed.push_back(core::FormDefinition::fromJson(d.second));
+    std::vector<const core::FormDefinition*> pointers;
+    for (const auto& d : parsed) pointers.push_back(&d);
+    cat->fields = core::mergedFields(pointers);
+    cat->columns = core::factColumns(pointers);
+    if (!parsed.empty()) cat->sections = parsed.back().sections();
+    cat->regions = ReportRepository::regions(tx);
+    catalogue_ = cat;
+    return catalogue_;
+}
+
+Report ReportEngine::run(const ReportParams& params) {
+    const auto cat = catalogue();
+    if (!params.region.empty()) {
+        const bool known = std::any_of(cat->regions.begin(), cat->regions.end(),
+                                       [&](const auto& r) { return r.first == params.region; });
+        if (!known) throw validationFailed({{"region", "code_list", "unknown region '" + params.region + "'"}});
+    }
+    Builder b(*cat, params);
+    if (params.kind == "dashboard") {
+        dashboard(b);
+    } else if (params.kind == "police") {
+        police(b);
+    } else if (params.kind == "om") {
+        om(b);
+    } else if (params.kind == "loef") {
+        loef(b);
+    } else {
+        evaluation(b);
+    }
+    auto lease = pool_.acquire();
+    // One snapshot for the figures and their fingerprint.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
+    Report report = b.finish(tx);
+    tx.commit();
+    Provenance& pv = report.provenance;
+    pv.kind = params.kind;
+    pv.parameters = {{"region", params.region.empty() ? "all" : params.region},
+                     {"from", params.from},
+                     {"to", params.to},
+                     {"granularity", params.granularity == Granularity::Month ? "month" : "quarter"},
+                     {"suppress", params.suppress ? "true" : "false"}};
+    pv.generatedAt = core::formatTimestampUtc(std::chrono::system_clock::now());
+    pv.softwareVersion = softwareVersion_;
+    disclosure_.apply(report, params.suppress);
+    return report;
+}
+
+}  // namespace registry::reports

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "reports/report_engine.h"
+#include "server/core/caller.h"
+#include "server/db/pool.h"
+
+#include <string>
+#include <vector>
+
+namespace registry::services {
+
+// Runs reports for a caller: the policy decides the kinds and the region scope, the engine
+// computes (on the report pool: db.report_url or db.url), and every run is an audit event on the
+// primary. The dashboard uses the same service, so it gets the same scope and suppression.
+class ReportService {
+public:
+    ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell, std::string softwareVersion);
+
+    // The kinds this caller may run.
+    std::vector<std::string> kinds(const core::Caller& caller) const;
+
+    // Throws Forbidden for a kind the role may not run, for a region outside a region-bound
+    // caller's scope and for suppress=false by anyone but loef; 422 for bad parameters. A
+    // region-bound caller who names no region gets their own region.
+    reports::Report run(const core::Caller& caller, reports::ReportParams params, const std::string& format);
+
+    // `registry report` (scheduled runs by an operator): no role applies, suppression always
+    // does, and the run is audited like any other.
+    reports::Report runScheduled(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
+
+    reports::ReportEngine& engine() { return engine_; }
+
+private:
+    reports::Report runAndAudit(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
+
+    db::ConnectionPool& primary_;
+    reports::ReportEngine engine_;
+};
+
+}  // namespace registry::services
