@@ -7,10 +7,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 install_packages
 npm_tools "$REPO_DIR/scripts/openapi-lint"
 build_web
+if [ "${REGISTRY_SANITIZE:-OFF}" = ON ]; then
+  source "$REPO_DIR/scripts/sanitize.sh"
+  sanitize_setup
+fi
 build_project "${REGISTRY_BUILD_TYPE:-Release}"
 
 throwaway_cluster registry-test "${REGISTRY_TEST_PG_PORT:-55433}"
 TEST_DIR="$THROWAWAY_DIR"
 
 export REGISTRY_TEST_PGHOST="$TEST_DIR/pg" REGISTRY_TEST_PGPORT="$PGPORT" REGISTRY_TEST_TMPDIR="$TEST_DIR"
-ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$(nproc)" "$@"
+status=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$(nproc)" "$@" || status=$?
+if [ "${REGISTRY_SANITIZE:-OFF}" = ON ]; then sanitizer_reports || status=1; fi
+[ "$status" -eq 0 ] || exit "$status"
+
+# libFuzzer targets, bounded (tests/fuzz/README.md); REGISTRY_FUZZ_SECONDS=0 skips them.
+if [ "${REGISTRY_FUZZ_SECONDS:-60}" != 0 ] && [ "$#" -eq 0 ]; then
+  "$REPO_DIR/scripts/fuzz.sh"
+fi

@@ -26,8 +26,6 @@ struct MdFree {
     void operator()(EVP_MD* p) const { EVP_MD_free(p); }
 };
 
-constexpr std::size_t kSha256Size = 32;
-
 [[noreturn]] void fail(const char* what) { throw std::runtime_error(std::string("OpenSSL: ") + what + " failed"); }
 
 const unsigned char* bytes(const std::string& s) { return reinterpret_cast<const unsigned char*>(s.data()); }

@@ -19,16 +19,18 @@ std::optional<TimePoint> timestampOf(const Poco::JSON::Object& fields, const std
     return parseTimestamp(v.convert<std::string>());
 }
 
+// Intervals are taken on Instants: two valid timestamps can lie further apart than
+// system_clock's nanoseconds can count (292 years), and that subtraction would overflow.
 Poco::Dynamic::Var hoursBetween(const std::optional<TimePoint>& from, const std::optional<TimePoint>& to) {
     if (!from || !to) return {};
-    const double hours = std::chrono::duration<double, std::ratio<3600>>(*to - *from).count();
+    const double hours = Instant::of(*to).secondsSince(Instant::of(*from)) / 3600.0;
     return std::round(hours * 10.0) / 10.0;
 }
 
 Poco::Dynamic::Var within(const std::optional<TimePoint>& reported, const std::optional<TimePoint>& exam, int hours) {
     if (!reported || !exam) return {};
     // Compared on the exact interval, not the rounded hours: 48 h 2 min is not within 48 h.
-    return *exam - *reported <= std::chrono::hours(hours);
+    return Instant::of(*exam) <= Instant::of(*reported).plusSeconds(std::int64_t{hours} * 3600);
 }
 
 }  // namespace

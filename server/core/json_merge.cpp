@@ -16,8 +16,13 @@ Poco::JSON::Object::Ptr applyMergePatch(const Poco::JSON::Object& target, const 
         const auto value = patch.get(name);
         if (value.isEmpty()) {
             result->remove(name);
-        } else if (patch.isObject(name) && target.has(name) && target.isObject(name)) {
-            result->set(name, applyMergePatch(*target.getObject(name), *patch.getObject(name)));
+        } else if (patch.isObject(name)) {
+            // RFC 7396 merges an object into whatever is there, an absent or non-object member
+            // counting as {}: so the nulls inside it remove, rather than being stored, and a
+            // patch applied twice gives what it gave once.
+            const Poco::JSON::Object none;
+            const bool mergeable = target.has(name) && target.isObject(name);
+            result->set(name, applyMergePatch(mergeable ? *target.getObject(name) : none, *patch.getObject(name)));
         } else {
             result->set(name, value);
         }

@@ -115,6 +115,18 @@ std::optional<std::chrono::system_clock::time_point> parseTimestamp(const std::s
                              std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos)));
 }
 
+Instant Instant::of(std::chrono::system_clock::time_point tp) {
+    const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(tp.time_since_epoch()).count();
+    Instant instant{ns / 1000000000, ns % 1000000000};
+    if (instant.nanos < 0) {
+        instant.nanos += 1000000000;
+        --instant.seconds;
+    }
+    return instant;
+}
+
+Instant Instant::ofDate(std::int64_t daysSinceEpoch) { return {daysSinceEpoch * 86400, 0}; }
+
 std::string formatTimestampUtc(std::chrono::system_clock::time_point tp) {
     const std::int64_t ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(tp.time_since_epoch()).count();

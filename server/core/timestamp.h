@@ -32,4 +32,24 @@ CivilDate civilFromDays(std::int64_t daysSinceEpoch);
 // Inverse of parseDate.
 std::string formatDate(std::int64_t daysSinceEpoch);
 
+// An instant as whole seconds and nanoseconds since the epoch, for comparing and subtracting
+// dates and timestamps: system_clock counts 64-bit nanoseconds, which overflow beyond about
+// 1678-2262 (dates here go from 0001 to 9999) and in the difference of two instants more than
+// 292 years apart. Overflow there is undefined behaviour, in practice a wrapped, wrong answer.
+struct Instant {
+    std::int64_t seconds = 0;
+    std::int64_t nanos = 0;  // 0 to 999,999,999
+
+    static Instant of(std::chrono::system_clock::time_point tp);
+    static Instant ofDate(std::int64_t daysSinceEpoch);  // its UTC midnight
+    Instant plusSeconds(std::int64_t s) const { return {seconds + s, nanos}; }
+    // later - earlier, in seconds (exact to well under a millisecond for any two instants here).
+    double secondsSince(const Instant& earlier) const {
+        return static_cast<double>(seconds - earlier.seconds) + static_cast<double>(nanos - earlier.nanos) / 1e9;
+    }
+    bool operator<(const Instant& o) const { return seconds != o.seconds ? seconds < o.seconds : nanos < o.nanos; }
+    bool operator>(const Instant& o) const { return o < *this; }
+    bool operator<=(const Instant& o) const { return !(o < *this); }
+};
+
 }  // namespace registry::core

@@ -404,10 +404,11 @@ std::string describeCondition(const Condition& c) {
 using TimePoint = std::chrono::system_clock::time_point;
 
 // A valid value of the normalised copy as an instant; dates count from their UTC midnight.
-TimePoint instant(const FieldDef& f, const Object& values) {
+// Instant, not TimePoint: a date such as 4052-01-01 is valid but beyond system_clock's range.
+Instant instant(const FieldDef& f, const Object& values) {
     const auto text = values.get(f.code).convert<std::string>();
-    if (f.type == FieldType::Timestamp) return *parseTimestamp(text);
-    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::hours(24) * *parseDate(text)));
+    if (f.type == FieldType::Timestamp) return Instant::of(*parseTimestamp(text));
+    return Instant::ofDate(*parseDate(text));
 }
 
 // Extra seconds an order rule allows for the precision recorded with `code`, or nullopt
@@ -434,8 +435,8 @@ void checkRule(const RuleDef& rule, const FormDefinition& def, const Object& val
         const auto slackBefore = slackFor(rule, def, values, rule.before);
         const auto slackAfter = slackFor(rule, def, values, rule.field);
         if (!slackBefore || !slackAfter) return;
-        const auto slack = std::chrono::seconds(std::max(*slackBefore, *slackAfter));
-        if (instant(*def.field(rule.before), values) > instant(*def.field(rule.field), values) + slack)
+        const auto slack = std::max(*slackBefore, *slackAfter);
+        if (instant(*def.field(rule.before), values) > instant(*def.field(rule.field), values).plusSeconds(slack))
             ctx.add(rule.field, "rule", rule.field + " must not be earlier than " + rule.before);
         return;
     }
@@ -445,8 +446,8 @@ void checkRule(const RuleDef& rule, const FormDefinition& def, const Object& val
             const FieldDef& f = *def.field(code);
             auto start = instant(f, values);
             // A date is "today" somewhere until the last time zone (UTC+14) has left it.
-            if (f.type == FieldType::Date) start -= std::chrono::hours(14);
-            if (start > now + std::chrono::seconds(rule.toleranceS))
+            if (f.type == FieldType::Date) start = start.plusSeconds(-14 * 3600);
+            if (start > Instant::of(now).plusSeconds(rule.toleranceS))
                 ctx.add(code, "rule", code + " must not be in the future");
         }
         return;

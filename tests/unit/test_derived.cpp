@@ -57,6 +57,17 @@ BOOST_AUTO_TEST_CASE(an_exam_before_the_report_counts_as_within) {
     BOOST_TEST(d->getValue<bool>("within_24h") == true);
 }
 
+// Both instants are valid, but 584 years apart: their difference in system_clock's nanoseconds
+// overflowed (found by fuzzing the validator and derived values).
+BOOST_AUTO_TEST_CASE(intervals_longer_than_the_clock_can_count_are_exact) {
+    const auto d = derive(*exam("1678-01-01T00:00:00Z", "2262-01-01T00:00:00Z"));
+    BOOST_TEST(d->getValue<double>("hours_report_to_exam") == 5119224.0);
+    BOOST_TEST(d->getValue<bool>("within_72h") == false);
+    const auto back = derive(*exam("2262-01-01T00:00:00Z", "1678-01-01T00:00:00Z"));
+    BOOST_TEST(back->getValue<double>("hours_report_to_exam") == -5119224.0);
+    BOOST_TEST(back->getValue<bool>("within_24h") == true);
+}
+
 BOOST_AUTO_TEST_CASE(missing_or_invalid_timestamps_give_null) {
     auto d = derive(*exam(nullptr, "2026-03-14T10:00:00Z"));
     BOOST_TEST(isNull(*d, "hours_report_to_exam"));

@@ -32,6 +32,16 @@ BOOST_AUTO_TEST_CASE(merge_patch_follows_rfc_7396) {
     BOOST_TEST(!target->has("phoneNumber"));
 }
 
+// Found by tests/fuzz/fuzz_merge_patch: an object patched onto an absent or non-object member
+// kept its nulls, so the same patch sent again (a client's retry) changed the record again.
+BOOST_AUTO_TEST_CASE(an_object_patched_onto_a_non_object_drops_its_nulls) {
+    const auto target = json(R"({"a":5,"b":{"c":1}})");
+    const auto patch = json(R"({"a":{"x":null,"y":2},"z":{"q":{"r":null}}})");
+    const auto merged = applyMergePatch(*target, *patch);
+    BOOST_TEST(jsonText(merged) == R"({"a":{"y":2},"b":{"c":1},"z":{"q":{}}})");
+    BOOST_TEST(jsonText(applyMergePatch(*merged, *patch)) == jsonText(merged));
+}
+
 BOOST_AUTO_TEST_CASE(null_removes_a_member) {
     auto merged = applyMergePatch(*json(R"({"a":"b","c":1})"), *json(R"({"a":null})"));
     BOOST_TEST(!merged->has("a"));

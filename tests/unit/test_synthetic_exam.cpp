@@ -46,7 +46,8 @@ std::vector<TimePoint> examMoments(TimePoint now) {
     const TimePoint start = *registry::core::parseTimestamp("2025-09-15T06:00:00+02:00");
     const auto span = now - start;
     std::vector<TimePoint> moments;
-    for (int i = 0; i < kExams; ++i) moments.push_back(start + span * (2 * i + 1) / (2 * kExams));
+    // Divided first: span (nanoseconds) times 2i+1 overflowed 64 bits past i = 120 (UBSan).
+    for (int i = 0; i < kExams; ++i) moments.push_back(start + span / (2 * kExams) * (2 * i + 1));
     return moments;
 }
 

@@ -392,6 +392,14 @@ BOOST_AUTO_TEST_CASE(not_in_future_allows_clock_skew_only) {
     BOOST_TEST(find(outcome, "signed_on")->message == "signed_on must not be in the future");
 }
 
+// Found by tests/fuzz/fuzz_json_body (UBSan: signed overflow): dates past 2262 overflowed
+// system_clock's nanoseconds and wrapped into the past, so a date in 4052 passed the rule.
+BOOST_AUTO_TEST_CASE(not_in_future_holds_for_dates_beyond_the_clock_range) {
+    EXPECT_ONLY_ERROR(run(base(R"("signed_on": "4052-01-01")")), "signed_on", "rule");
+    EXPECT_ONLY_ERROR(run(base(R"("signed_on": "9999-12-31")")), "signed_on", "rule");
+    EXPECT_OK(run(base(R"("signed_on": "0001-01-01")")));
+}
+
 BOOST_AUTO_TEST_CASE(false_if_any_yes) {
     const auto outcome = run(base(R"("sign_a": "yes", "none_visible": true)"));
     EXPECT_ONLY_ERROR(outcome, "none_visible", "rule");
