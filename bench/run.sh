@@ -52,3 +52,9 @@ log "bench_bulk_load ($BENCH_EXAMS exams)"
 # shellcheck disable=SC2086
 "$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url bench_bulk registry_owner)" --count "$BENCH_EXAMS" \
   ${BENCH_BULK_ARGS:-}
+
+echo
+log "bench_reports"
+# shellcheck disable=SC2086
+TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_reports" --db-url "$(url bench_bulk registry_app)" \
+  --api-db-url "$(url bench_api registry_app)" ${BENCH_REPORTS_ARGS:-}
