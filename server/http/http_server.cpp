@@ -17,6 +17,7 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -166,10 +167,11 @@ HttpServer::~HttpServer() {
 void HttpServer::start() {
     Poco::Net::SocketAddress address(settings_.address, settings_.port);
     std::unique_ptr<Poco::Net::ServerSocket> socket;
+    const int backlog = std::max(128, settings_.maxQueued);
     if (secure()) {
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, tlsContext(settings_));
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, backlog, tlsContext(settings_));
     } else {
-        socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);
+        socket = std::make_unique<Poco::Net::ServerSocket>(address, backlog);
     }
     port_ = socket->address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;

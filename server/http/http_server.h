@@ -23,7 +23,7 @@ struct ServerSettings {
     // Each open connection holds a worker while it is served or kept alive, so this bounds open
     // connections, not database work (db.pool_size does that).
     int maxThreads = 256;
-    int maxQueued = 64;
+    int maxQueued = 1024;
     std::size_t maxBodyBytes = 1 << 20;
     int keepAliveSeconds = 15;
     // Whole request head (request line and headers) and whole body, each from its first byte:

@@ -202,9 +202,8 @@ BOOST_AUTO_TEST_CASE(vanishing_clients_leave_no_transaction_open_and_the_pool_wh
             LoadClient client(server.port(), 5);
             char reference[32];
             std::snprintf(reference, sizeof reference, "PL0303-2026-%06d", i);
-            if (client.post("/api/v1/exams", registry::test::examBody("oost_brabant", "", reference), doctor.token).status == 201) {
-                ++created;
-            }
+            const auto r = client.post("/api/v1/exams", registry::test::examBody("oost_brabant", "", reference), doctor.token);
+            if (r.status == 201) ++created;
         });
     }
     for (auto& t : normal) t.join();
