@@ -45,6 +45,7 @@ int main(int argc, char** argv) try {
     const auto repeat = options.integer("repeat", 1, 100);
     const auto requests = options.integer("requests", 1, 100000);
     if (options.str("db-url").empty()) throw std::invalid_argument("pass --db-url (the bulk database, service role)");
+    app::configureLogging(bench::env("BENCH_LOG_LEVEL", "warning"), "text");
     registry::db::PoolSettings settings;
     settings.url = options.str("db-url");
     settings.size = 2;

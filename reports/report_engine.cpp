@@ -6,11 +6,13 @@
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -740,6 +742,7 @@ Report ReportEngine::run(const ReportParams& params) {
     } else {
         evaluation(b);
     }
+    const auto started = std::chrono::steady_clock::now();
     auto lease = pool_.acquire();
     // One snapshot for the figures and their fingerprint.
     pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
@@ -754,7 +757,14 @@ Report ReportEngine::run(const ReportParams& params) {
                      {"suppress", params.suppress ? "true" : "false"}};
     pv.generatedAt = core::formatTimestampUtc(std::chrono::system_clock::now());
     pv.softwareVersion = softwareVersion_;
+    const auto queried = std::chrono::steady_clock::now();
     disclosure_.apply(report, params.suppress);
+    const auto done = std::chrono::steady_clock::now();
+    auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
+    Poco::Logger::get("registry.reports")
+        .debug("report " + params.kind + ": " + std::to_string(report.tables.size()) + " tables, " +
+               std::to_string(report.values.size()) + " counts, query " + ms(started, queried) + " ms, disclosure " +
+               ms(queried, done) + " ms");
     return report;
 }
 
