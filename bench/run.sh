@@ -59,3 +59,9 @@ log "bench_import (${BENCH_IMPORT_RECORDS:-1000000} records)"
 # shellcheck disable=SC2086
 TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_import" --db-url "$(url bench_import registry_app)" \
   --owner-url "$(url bench_import registry_owner)" --count "${BENCH_IMPORT_RECORDS:-1000000}" ${BENCH_IMPORT_ARGS:-}
+
+echo
+log "bench_reports"
+# shellcheck disable=SC2086
+TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_reports" --db-url "$(url bench_bulk registry_app)" \
+  --api-db-url "$(url bench_api registry_app)" ${BENCH_REPORTS_ARGS:-}

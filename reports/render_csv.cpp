@@ -18,13 +18,6 @@ std::string field(const std::string& s, char sep) {
     return out + "\"";
 }
 
-bool shareColumn(const Table& t, std::size_t c) {
-    for (const auto& row : t.cells) {
-        if (c < row.size() && row[c].type == Cell::Type::Share) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 std::string renderCsvTable(const Report& report, const Table& table, bool semicolon) {
@@ -33,7 +26,7 @@ std::string renderCsvTable(const Report& report, const Table& table, bool semico
     out += field(table.rowHeader, sep);
     for (std::size_t c = 0; c < table.columnLabels.size(); ++c) {
         out += sep;
-        out += field(table.columnLabels[c] + (shareColumn(table, c) ? " (%)" : ""), sep);
+        out += field(table.columnLabels[c] + (isShareColumn(table, c) ? " (%)" : ""), sep);
     }
     out += "\r\n";
     for (std::size_t r = 0; r < table.rowLabels.size(); ++r) {

@@ -19,13 +19,6 @@ std::string esc(const std::string& s) {
     return out;
 }
 
-bool shareColumn(const Table& t, std::size_t c) {
-    for (const auto& row : t.cells) {
-        if (c < row.size() && row[c].type == Cell::Type::Share) return true;
-    }
-    return false;
-}
-
 const char* const kStyle = R"CSS(
 @page { size: A4; margin: 15mm; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; max-width: 180mm; margin: 0 auto; }
@@ -64,7 +57,7 @@ std::string renderHtml(const Report& report) {
         out += "<section class=\"table\"><table id=\"" + esc(t.code) + "\"><caption>" + esc(t.titleNl) +
                "</caption>\n<thead><tr><th scope=\"col\">" + esc(t.rowHeader) + "</th>";
         for (std::size_t c = 0; c < t.columnLabels.size(); ++c) {
-            out += "<th scope=\"col\">" + esc(t.columnLabels[c]) + (shareColumn(t, c) ? " (%)" : "") + "</th>";
+            out += "<th scope=\"col\">" + esc(t.columnLabels[c]) + (isShareColumn(t, c) ? " (%)" : "") + "</th>";
         }
         out += "</tr></thead>\n<tbody>\n";
         for (std::size_t r = 0; r < t.rowLabels.size(); ++r) {

@@ -120,6 +120,13 @@ std::string renderJson(const Report& report) {
     return out;
 }
 
+bool isShareColumn(const Table& t, std::size_t c) {
+    for (const auto& row : t.cells) {
+        if (c < row.size() && row[c].type == Cell::Type::Share) return true;
+    }
+    return false;
+}
+
 std::string reportTitle(const Report& report) { return ReportEngine::titleNl(report.provenance.kind); }
 
 std::string formatCell(const Cell& cell, bool decimalComma) {

@@ -26,5 +26,7 @@ std::string renderHtml(const Report& report);
 // Shared text helpers.
 std::string reportTitle(const Report& report);
 std::string formatCell(const Cell& cell, bool decimalComma);
+// Whether column c holds shares (printed as percentages, its header marked "(%)").
+bool isShareColumn(const Table& table, std::size_t c);
 
 }  // namespace registry::reports

@@ -19,6 +19,7 @@
 #include "server/core/form_definition.h"
 #include "server/db/pool.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,6 +58,7 @@ private:
     std::string softwareVersion_;
     std::mutex mutex_;
     std::shared_ptr<const Catalogue> catalogue_;
+    std::map<std::string, Report> suppressed_;  // by parameters and data_digest
 };
 
 }  // namespace registry::reports

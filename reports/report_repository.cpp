@@ -24,9 +24,13 @@ std::string periodExpression(Granularity g) {
 
 }  // namespace
 
-AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request) {
+namespace {
+
+// One query over the rows in scope: `measures` per `grouping` (a GROUP BY clause).
+pqxx::result runAggregate(pqxx::transaction_base& tx, const AggregateRequest& request,
+                          const std::vector<std::string>& measures, const std::string& grouping) {
     bool needsRepeat = false;
-    for (const auto& m : request.measures) needsRepeat = needsRepeat || m.find("repeat_victim") != std::string::npos;
+    for (const auto& m : measures) needsRepeat = needsRepeat || m.find("repeat_victim") != std::string::npos;
     std::ostringstream sql;
     // Repeat victims are counted over every region and period: the pseudonym links them.
     if (needsRepeat) {
@@ -34,24 +38,61 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
                "AND victim_pseudonym IS NOT NULL GROUP BY 1 HAVING count(*) > 1)\n";
     }
     sql << "SELECT GROUPING(f.region), GROUPING(f.period), f.region, f.period";
-    for (const auto& m : request.measures) sql << ",\n  " << m;
+    for (const auto& m : measures) sql << ",\n  " << m;
     sql << "\nFROM (SELECT f.*, " << periodExpression(request.granularity) << " AS period, "
         << (needsRepeat ? "(rv.victim_pseudonym IS NOT NULL)" : "false") << " AS repeat_victim\n"
         << "        FROM exam_facts f"
         << (needsRepeat ? " LEFT JOIN repeat_victims rv ON rv.victim_pseudonym = f.victim_pseudonym" : "")
         << "\n       WHERE " << kScope << ") f\n"
-        << "GROUP BY GROUPING SETS ((f.region, f.period), (f.region), (f.period), ())";
+        << grouping;
+    return tx.exec_params(sql.str(), request.region, request.from, request.to);
+}
+
+}  // namespace
+
+AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request) {
+    // Counts add up, so they are computed once per (region, period) and summed into the margins
+    // here (a few dozen aggregated rows, never records); only the statistics that do not add up
+    // (medians, quantiles) need PostgreSQL's GROUPING SETS, which evaluate every aggregate once
+    // per set.
+    std::vector<std::size_t> additive, other;
+    std::vector<std::string> additiveSql, otherSql;
+    for (std::size_t i = 0; i < request.measures.size(); ++i) {
+        const bool isCount = request.measures[i].rfind("count(", 0) == 0;
+        (isCount ? additive : other).push_back(i);
+        (isCount ? additiveSql : otherSql).push_back(request.measures[i]);
+    }
     AggregateResult result;
-    for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
-        const std::string region = row[0].as<int>() ? "*" : row[2].as<std::string>();
-        const std::string period = row[1].as<int>() ? "*" : row[3].as<std::string>();
-        std::vector<std::optional<double>> values;
-        values.reserve(request.measures.size());
-        for (std::size_t i = 0; i < request.measures.size(); ++i) {
-            const auto& field = row[static_cast<int>(i) + 4];
-            values.push_back(field.is_null() ? std::nullopt : std::optional<double>(field.as<double>()));
+    auto cellOf = [&](const std::string& r, const std::string& p) -> std::vector<std::optional<double>>& {
+        auto& cell = result.cells[{r, p}];
+        if (cell.empty()) cell.resize(request.measures.size());
+        return cell;
+    };
+    if (!additive.empty()) {
+        for (const auto& row : runAggregate(tx, request, additiveSql, "GROUP BY f.region, f.period")) {
+            const std::string region = row[2].as<std::string>(), period = row[3].as<std::string>();
+            for (const auto& [r, p] : std::vector<std::pair<std::string, std::string>>{
+                     {region, period}, {region, "*"}, {"*", period}, {"*", "*"}}) {
+                auto& cell = cellOf(r, p);
+                for (std::size_t k = 0; k < additive.size(); ++k) {
+                    const double v = row[static_cast<int>(k) + 4].as<double>();
+                    auto& slot = cell[additive[k]];
+                    slot = slot.value_or(0) + v;
+                }
+            }
         }
-        result.cells[{region, period}] = std::move(values);
+    }
+    if (!other.empty()) {
+        for (const auto& row : runAggregate(tx, request, otherSql,
+                                            "GROUP BY GROUPING SETS ((f.region, f.period), (f.region), (f.period), ())")) {
+            const std::string region = row[0].as<int>() ? "*" : row[2].as<std::string>();
+            const std::string period = row[1].as<int>() ? "*" : row[3].as<std::string>();
+            auto& cell = cellOf(region, period);
+            for (std::size_t k = 0; k < other.size(); ++k) {
+                const auto& field = row[static_cast<int>(k) + 4];
+                cell[other[k]] = field.is_null() ? std::nullopt : std::optional<double>(field.as<double>());
+            }
+        }
     }
     return result;
 }

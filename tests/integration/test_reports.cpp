@@ -464,6 +464,28 @@ BOOST_AUTO_TEST_CASE(a_new_form_version_reaches_the_frequencies_without_code) {
     BOOST_TEST(cellOf(tableOf(evaluation, "referral_source"), "school", "total") == 12);
 }
 
+BOOST_AUTO_TEST_CASE(reports_and_exports_read_from_db_report_url_when_set) {
+    // The report pool points at another (empty) database: what the report counts proves where it
+    // read. (A streaming replica is the production case; this checks the routing.)
+    registry::test::TestDatabase replica;
+    TestServer server({{"db.report_url", replica.serviceUrl()}});
+    seed(server);
+    auto client = server.client();
+    auto researcher = server.login("researcher");
+    auto report = client.get("/api/v1/reports/police?" + kRange, researcher.token);
+    BOOST_TEST_REQUIRE(report.status == 200);
+    BOOST_TEST(report.json()->getObject("provenance")->getValue<int>("record_count") == 0);
+    auto job = client.send("POST", "/api/v1/exports/research", "{}", researcher.token);
+    BOOST_TEST_REQUIRE(job.status == 202);
+    BOOST_TEST(job.json()->getValue<int>("record_count") == 0);
+    // The audit events of those runs are on the primary.
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action IN ('report.police', 'export.research')") == 2);
+    TestServer direct;
+    seed(direct);
+    auto r2 = direct.client().get("/api/v1/reports/police?" + kRange, direct.login("researcher").token);
+    BOOST_TEST(r2.json()->getObject("provenance")->getValue<int>("record_count") == 48);
+}
+
 BOOST_AUTO_TEST_CASE(the_cli_runs_the_same_report_for_scheduled_runs) {
     TestServer server;
     seed(server);

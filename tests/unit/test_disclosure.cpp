@@ -202,3 +202,35 @@ BOOST_AUTO_TEST_CASE(random_tables_meet_the_standard) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "server/core/fact_columns.h"
+
+BOOST_AUTO_TEST_SUITE(fact_columns)
+
+BOOST_AUTO_TEST_CASE(columns_follow_the_definition_with_safe_names) {
+    const std::string form = R"({"form": "exam", "version": 1, "label_nl": "x", "label_en": "x",
+      "sections": [{"number": 1, "code": "a", "label_nl": "A", "label_en": "A"}],
+      "fields": [
+        {"code": "region", "section": 1, "type": "enum", "label_nl": "R", "label_en": "R",
+         "codes": [{"code": "north", "label_nl": "N", "label_en": "N"}]},
+        {"code": "a_field_with_a_name_long_enough_that_options_pass_63_xx", "section": 1,
+         "type": "multi_enum", "label_nl": "M", "label_en": "M", "max_items": 2,
+         "codes": [{"code": "first_option_code", "label_nl": "1", "label_en": "1"},
+                   {"code": "first_option_codf", "label_nl": "2", "label_en": "2"}]},
+        {"code": "note", "section": 1, "type": "text", "label_nl": "T", "label_en": "T", "max_length": 10, "research_export": false},
+        {"code": "ref", "section": 1, "type": "string", "label_nl": "I", "label_en": "I", "max_length": 10,
+         "identifying": true, "research_export": false}
+      ], "rules": []})";
+    const auto def = registry::core::FormDefinition::fromJson(form);
+    const auto columns = registry::core::factColumns({&def});
+    BOOST_TEST_REQUIRE(columns.size() == 4u);  // the identifying field has none
+    BOOST_TEST(columns[0].name == "region_value");  // region is a fixed column of exam_facts
+    BOOST_TEST(columns[1].name.size() <= 63u);
+    BOOST_TEST(columns[2].name.size() <= 63u);
+    BOOST_TEST(columns[1].name != columns[2].name);  // shortened names stay distinct
+    BOOST_TEST((columns[1].kind == registry::core::FactColumn::Kind::Option));
+    BOOST_TEST(columns[3].name == "note");
+    BOOST_TEST((columns[3].kind == registry::core::FactColumn::Kind::Answered));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
