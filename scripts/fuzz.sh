@@ -34,7 +34,7 @@ run_target() {
   mkdir -p "$corpus" "$FUZZ_DIR/findings"
   # New inputs go to the build directory's corpus; the seeds in the repository stay as written.
   "$FUZZ_DIR/tests/fuzz/fuzz_$target" "$corpus" "$seeds" "${extra[@]}" \
-    -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+    -max_total_time="$SECONDS_EACH" -seed="${REGISTRY_FUZZ_SEED:-20261202}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/findings/$target-" \
     >"$FUZZ_DIR/fuzz-$target.log" 2>&1
 }

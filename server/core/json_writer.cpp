@@ -39,6 +39,9 @@ void appendDouble(std::string& out, double d) {
         out += "null";  // JSON has no NaN or infinity
         return;
     }
+    // Negative zero is zero to every field; written as "-0" it would read back as the integer 0
+    // and write differently the second time (found by fuzz_json_body).
+    if (d == 0.0) d = 0.0;
     char buffer[32];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);  // shortest round-trip form
     out.append(buffer, result.ptr);
