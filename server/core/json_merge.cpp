@@ -10,7 +10,8 @@ namespace registry::core {
 std::string jsonText(const Poco::Dynamic::Var& value) { return writeJson(value); }
 
 Poco::JSON::Object::Ptr applyMergePatch(const Poco::JSON::Object& target, const Poco::JSON::Object& patch) {
-    Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    // Unordered, as the parser's objects are: member order carries no meaning in the exam JSON.
+    Poco::JSON::Object::Ptr result = new Poco::JSON::Object();
     for (const auto& name : target.getNames()) result->set(name, target.get(name));
     for (const auto& name : patch.getNames()) {
         const auto value = patch.get(name);

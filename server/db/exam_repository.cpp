@@ -44,11 +44,27 @@ INSERT INTO exams (id, form_version, status, version, region, author_id, fields,
                    pseudonym_key_version, hours_report_to_exam, hours_incident_to_exam, within_24h, within_48h,
                    within_72h, internal_only, submitted_at)
 VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-        CASE WHEN $3 = 'submitted' THEN now() END))SQL"};
-void ExamRepository::insert(pqxx::transaction_base& tx, const ExamWrite& e) {
-    exec(tx, kInsert, e.id, e.formVersion, e.status, e.version, e.region, e.authorId, e.fieldsJson, e.victimPseudonym,
-         e.policePseudonym, e.keyVersion, e.hoursReportToExam, e.hoursIncidentToExam, e.within24h, e.within48h,
-         e.within72h, e.internalOnly);
+        CASE WHEN $3 = 'submitted' THEN now() END)
+RETURNING )SQL" TS("created_at") ", " TS("updated_at") ", " TS("submitted_at")};
+ExamRow ExamRepository::insert(pqxx::transaction_base& tx, const ExamWrite& e) {
+    const auto stamps = exec(tx, kInsert, e.id, e.formVersion, e.status, e.version, e.region, e.authorId, e.fieldsJson,
+                             e.victimPseudonym, e.policePseudonym, e.keyVersion, e.hoursReportToExam,
+                             e.hoursIncidentToExam, e.within24h, e.within48h, e.within72h, e.internalOnly)[0];
+    ExamRow row;
+    row.id = e.id;
+    row.formVersion = e.formVersion;
+    row.status = e.status;
+    row.version = e.version;
+    row.region = e.region;
+    row.authorId = e.authorId;
+    row.fieldsJson = e.fieldsJson;
+    row.victimPseudonym = e.victimPseudonym.value_or("");
+    row.policePseudonym = e.policePseudonym.value_or("");
+    row.keyVersion = e.keyVersion;
+    row.createdAt = stamps[0].as<std::string>();
+    row.updatedAt = stamps[1].as<std::string>();
+    row.submittedAt = stamps[2].as<std::string>();
+    return row;
 }
 
 static const Query kUpdate{"exam_update", R"SQL(

@@ -70,7 +70,9 @@ struct OutcomeRow {
 
 class ExamRepository {
 public:
-    static void insert(pqxx::transaction_base& tx, const ExamWrite& exam);
+    // The stored row as written, with the database's timestamps; authorName is left to the caller
+    // (it is the signed-in author), so a create needs no read-back.
+    static ExamRow insert(pqxx::transaction_base& tx, const ExamWrite& exam);
     // Writes the new state if the stored version is still `expectedVersion`; false otherwise.
     static bool update(pqxx::transaction_base& tx, const ExamWrite& exam, int expectedVersion);
     static void setStatus(pqxx::transaction_base& tx, const std::string& id, const std::string& status, int version);

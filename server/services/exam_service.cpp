@@ -163,7 +163,9 @@ public:
             (std::string(code) == kVictimReference ? prepared.victimPseudonym : prepared.policePseudonym) = pseudonym;
         }
         if (!errors.empty()) throw validationFailed(errors);
-        prepared.fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        // Stored as jsonb, which keeps no key order: an unordered object saves Poco's linear
+        // search per member of an ordered one.
+        prepared.fields = new Poco::JSON::Object();
         for (const auto& name : fields->getNames()) {
             if (name != kVictimReference && name != kPoliceReference) prepared.fields->set(name, fields->get(name));
         }
@@ -249,12 +251,16 @@ db::ExamScope ExamService::scopeOf(const Principal& user) {
 }
 
 ExamView ExamService::view(pqxx::transaction_base& tx, const db::ExamRow& row) {
+    return view(*forms_.get(tx, row.formVersion), row, *parseObject(row.fieldsJson));
+}
+
+ExamView ExamService::view(const core::FormDefinition& def, db::ExamRow row, const Poco::JSON::Object& stored) {
     ExamView v;
-    v.row = row;
-    const auto stored = parseObject(row.fieldsJson);
+    v.row = std::move(row);
+    // Answered in the order of the form definition.
     v.fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& field : forms_.get(tx, row.formVersion)->fields()) {
-        if (stored->has(field.code)) v.fields->set(field.code, stored->get(field.code));
+    for (const auto& field : def.fields()) {
+        if (stored.has(field.code)) v.fields->set(field.code, stored.get(field.code));
     }
     v.derived = core::derive(*v.fields);
     return v;
@@ -298,13 +304,18 @@ ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Objec
                                  submit ? core::ValidationMode::Submit : core::ValidationMode::Draft, caller.user);
     const std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     const std::string status = submit ? "submitted" : "draft";
+    const auto write = toWrite(id, formVersion, status, 1, caller.user.userId, prepared, pseudonymiser_.keyVersion());
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
-        auto write = toWrite(id, formVersion, status, 1, caller.user.userId, prepared, pseudonymiser_.keyVersion());
-        db::ExamRepository::insert(tx, write);
+        auto row = db::ExamRepository::insert(tx, write);
+        row.authorName = caller.user.displayName;
         db::ExamRepository::insertVersion(tx, id, 1, "create", status, write.fieldsJson, write.victimPseudonym,
                                           write.policePseudonym, caller.user.userId, "");
+        // The answer is built from what was written (no read-back), and the audit event goes last:
+        // its chain lock is held from here to the commit, so every other submission waits only
+        // for this one's last insert and its commit.
+        auto answer = view(*def, std::move(row), *prepared.fields);
         audit(tx, caller, "exam.create", id, write.victimPseudonym.value_or(""), submit ? "created and submitted" : "draft");
-        return view(tx, *db::ExamRepository::find(tx, id, scopeOf(caller.user), false));
+        return answer;
     });
 }
 

@@ -103,6 +103,7 @@ public:
     }
     // The record as shown: fields in the order of its form definition (storage does not keep it).
     ExamView view(pqxx::transaction_base& tx, const db::ExamRow& row);
+    static ExamView view(const core::FormDefinition& def, db::ExamRow row, const Poco::JSON::Object& stored);
 
 private:
     void recordRefusal(const core::AuditEvent& event);
