@@ -320,11 +320,13 @@ ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Objec
 }
 
 ExamView ExamService::get(const core::Caller& caller, const std::string& id) {
-    return inScope([&](pqxx::work& tx) {
-        auto row = requireInScope(tx, caller, id, "exam.read", false);
-        audit(tx, caller, "exam.read", id, row.victimPseudonym);
-        return view(tx, row);
-    });
+    auto shown = inScope([&](pqxx::work& tx) { return view(tx, requireInScope(tx, caller, id, "exam.read", false)); });
+    // A read changes nothing, so its event need not share the read's transaction; it is committed
+    // (in a batch with other readers' events) before the record is answered.
+    auto event = core::newAuditEvent(caller, "exam.read", "success", "exam", id);
+    event.subjectPseudonym = shown.row.victimPseudonym;
+    readAudit_.record(std::move(event));
+    return shown;
 }
 
 ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
@@ -365,19 +367,20 @@ ExamPage ExamService::list(const core::Caller& caller, const ExamListQuery& q) {
         }
     }
     if (!errors.empty()) throw Error(ErrorKind::BadRequest, "The list parameters are invalid.", errors);
-    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+    auto page = db::inTransaction(pool_, [&](pqxx::work& tx) {
         ExamPage page;
         for (const auto& row : db::ExamRepository::list(tx, scopeOf(caller.user), filter)) page.items.push_back(view(tx, row));
         if (static_cast<int>(page.items.size()) == filter.limit) {
             const auto& last = page.items.back().row;
             page.nextCursor = crypto::base64Encode(last.createdAt + "|" + last.id);
         }
-        auto event = core::newAuditEvent(caller, "exam.list", "success", "exam");
-        event.detail = "region=" + q.region + " status=" + q.status + " from=" + q.from + " to=" + q.to +
-                       " count=" + std::to_string(page.items.size());
-        db::AuditRepository::append(tx, event);
         return page;
     });
+    auto event = core::newAuditEvent(caller, "exam.list", "success", "exam");
+    event.detail = "region=" + q.region + " status=" + q.status + " from=" + q.from + " to=" + q.to +
+                   " count=" + std::to_string(page.items.size());
+    readAudit_.record(std::move(event));
+    return page;
 }
 
 ExamView ExamService::patch(const core::Caller& caller, const std::string& id, const Poco::JSON::Object& body,

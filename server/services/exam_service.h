@@ -8,6 +8,7 @@
 #include "server/db/transaction.h"
 #include "server/db/pool.h"
 #include "server/services/form_catalog.h"
+#include "server/services/read_audit.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -111,6 +112,7 @@ private:
     db::ConnectionPool& pool_;
     FormCatalog& forms_;
     core::Pseudonymiser pseudonymiser_;
+    ReadAudit readAudit_{pool_};
 };
 
 }  // namespace registry::services

@@ -245,6 +245,58 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_keep_one_unbroken_chain) {
     BOOST_TEST(r.out.find(std::to_string(before + kThreads * kEach) + " events checked") != std::string::npos);
 }
 
+// Reads hand their events to shared batches (services/read_audit.h): every answered read still
+// has exactly its own event, with its subject, and the chain stays one unbroken line while
+// submissions append to it at the same time.
+BOOST_AUTO_TEST_CASE(concurrent_reads_each_leave_their_event_in_one_unbroken_chain) {
+    TestServer server;
+    auto doctor = server.login("forensic_doctor", "oost_brabant");
+    auto loef = server.login("loef");
+    auto created = server.client().send("POST", "/api/v1/exams",
+                                        R"({"fields": {"sex": "female", "victim_reference": "LOEF-2026-991"}})", doctor.token);
+    BOOST_TEST_REQUIRE(created.status == 201);
+    const std::string id = created.json()->getValue<std::string>("id");
+    constexpr int kReaders = 8, kReads = 20, kWriters = 2, kWrites = 10;
+    std::atomic<int> reads{0}, lists{0}, writes{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kReaders; ++t) {
+        threads.emplace_back([&, t] {
+            auto client = server.client();
+            for (int i = 0; i < kReads; ++i) {
+                if (t % 2 == 0 && i % 5 == 0) {
+                    if (client.send("GET", "/api/v1/exams?limit=5", "", loef.token).status == 200) ++lists;
+                } else if (client.send("GET", "/api/v1/exams/" + id, "", loef.token).status == 200) {
+                    ++reads;
+                }
+            }
+        });
+    }
+    for (int t = 0; t < kWriters; ++t) {
+        threads.emplace_back([&] {
+            auto client = server.client();
+            for (int i = 0; i < kWrites; ++i) {
+                if (client.send("POST", "/api/v1/exams", R"({"fields": {"sex": "male"}})", doctor.token).status == 201) ++writes;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    BOOST_TEST(reads.load() + lists.load() == kReaders * kReads);
+    BOOST_TEST(writes.load() == kWriters * kWrites);
+    const auto readEvents = events(server, "exam.read");
+    BOOST_TEST(static_cast<int>(readEvents.size()) == reads.load());
+    for (const auto& e : readEvents) {
+        BOOST_TEST(e.objectId == id);
+        BOOST_TEST(e.username == loef.username);
+        BOOST_TEST(e.outcome == "success");
+    }
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.read' AND subject_pseudonym IS NULL") == 0);
+    BOOST_TEST(static_cast<int>(events(server, "exam.list").size()) == lists.load());
+    auto r = runRegistry({"--config", configFor(server), "audit", "verify"});
+    BOOST_TEST(r.exitCode == 0);
+    BOOST_TEST(r.out.find(std::to_string(server.db().scalar("SELECT count(*) FROM audit_events")) + " events checked") !=
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(verify_detects_a_removed_event) {
     TestServer server;
     for (int i = 0; i < 4; ++i) server.login("loef");
