@@ -155,6 +155,7 @@ test('submitting with a required field missing shows the message at that field; 
   await screenshot(page, 'submit-error');
   await page.locator('#error-summary a').click();
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-sex');
+  await screenshot(page, 'field-error');
   await savedAfter(page, () => page.locator('#f-sex').selectOption('female'));
   assert.equal(await error.isHidden(), true);
   await page.locator('#submit-exam').click();
@@ -214,6 +215,12 @@ test('a conditional field appears only when its condition holds', async (t) => {
   const page = await open(t);
   await signIn(page, users.doctor);
   await page.goto(`${registry.base}/exam`);
+  // A precision is asked with its timestamp: reported_at is asked for police referrals only.
+  await page.locator('#f-referral_source').waitFor();
+  assert.equal(await page.locator('[data-field="reported_at_precision"]').isHidden(), true);
+  await page.locator('#f-referral_source').selectOption('police');
+  await page.locator('[data-field="reported_at_precision"]').waitFor();
+  assert.equal(await page.locator('[data-field="reported_at"] .required-mark').isVisible(), true);
   const ligature = page.locator('[data-field="ligature_material"]');
   await page.locator('#f-mechanism-ligature').waitFor();
   assert.equal(await ligature.isHidden(), true);
@@ -255,7 +262,8 @@ test('the body map is a list of findings: region, type, side and size', async (t
   const second = page.locator('#f-body_map-items > li').nth(1);
   assert.equal(await second.getByLabel('Soort letsel').getAttribute('aria-invalid'), 'true');
   assert.match(await second.locator('.field-error:not([hidden])').first().textContent(), /verplicht/);
-  await screenshot(page, 'body-map');
+  assert.match(await page.locator('#error-summary').textContent(), /Lichaamskaart, Bevinding 2, Soort letsel: Dit veld is verplicht\./);
+  await page.locator('[data-field="body_map"]').screenshot({ path: path.join(ARTIFACTS, 'entry-body-map.png') });
   await second.getByRole('button', { name: 'Bevinding 2 verwijderen' }).click();
   await page.locator('#save-state[data-state="save_done"]').waitFor();
   await page.waitForTimeout(1200);

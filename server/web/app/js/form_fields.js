@@ -138,6 +138,11 @@ export class FormView {
       c.wrap.classList.toggle('is-required', holds);
       c.requiredMark.hidden = !holds;
     }
+    // A precision (precision_of) is asked with its timestamp, and hidden with it.
+    for (const [, c] of this.controls) {
+      const of = c.field.precision_of && this.controls.get(c.field.precision_of);
+      if (of) c.wrap.hidden = of.wrap.hidden && isMissing(c.get());
+    }
   }
 
   changed(code) {
@@ -418,7 +423,11 @@ export class FormView {
       target.el.textContent = target.el.textContent ? `${target.el.textContent} ${message}` : message;
       target.el.hidden = false;
       for (const input of target.inputs) input.setAttribute('aria-invalid', 'true');
-      shown.push({ error, message, focus: target.inputs[0], label: control ? labelOf(control.field) : error.field });
+      const item = /^[a-z0-9_]+\[(\d+)\]\.([a-z0-9_]+)/i.exec(error.field);
+      const member = item && control?.field.item?.fields?.find((m) => m.code === item[2]);
+      const label = !control ? error.field : member
+        ? `${labelOf(control.field)}, ${t('list_item', { n: Number(item[1]) + 1 })}, ${labelOf(member)}` : labelOf(control.field);
+      shown.push({ error, message, focus: target.inputs[0], label });
     }
     return shown;
   }
