@@ -388,6 +388,27 @@ test('a researcher cannot open the entry pages, and police cannot open the exam 
   await police.locator('#no-access').waitFor();
 });
 
+test('a demo doctor of ./run.sh finds their drafts and region, and opens a seeded draft', async (t) => {
+  const account = registry.accounts['demo.doctor.ob'];
+  assert.ok(account, 'demo seed prints demo.doctor.ob');
+  const page = await open(t);
+  await signIn(page, account);
+  await page.locator('#drafts, #drafts-empty').first().waitFor();
+  const drafts = Number(registry.query(`SELECT count(*) FROM exams e JOIN users u ON u.id = e.author_id
+    WHERE u.username = 'demo.doctor.ob' AND e.status = 'draft'`));
+  assert.equal(await page.locator('#drafts tbody tr').count(), drafts);
+  assert.ok(await page.locator('#recent tbody tr').count() > 0);
+  for (const region of await page.locator('#recent tbody tr td:nth-child(3)').allTextContents()) assert.equal(region, 'Oost-Brabant');
+  await noSidewaysScroll(page, 'the exam list');
+  await axeCheck(page, 'the exam list');
+  await screenshot(page, 'list');
+  if (drafts > 0) {
+    await page.locator('#drafts a.open-exam').first().click();
+    await page.locator('h1', { hasText: 'Onderzoek (concept)' }).waitFor();
+    assert.equal(await page.locator('#f-region').inputValue(), 'oost_brabant');
+  }
+});
+
 // The keys that type a date and time into <input type="datetime-local">: its segments follow the
 // browser's locale (headless chromium: mm/dd/yyyy hh:mm AM/PM; a Dutch one: dd-mm-jjjj uu:mm),
 // so the order is found once on a scratch page, as a user would read it off the field.

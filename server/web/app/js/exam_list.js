@@ -12,7 +12,7 @@ function table(id, caption, exams, def, { drafts }) {
   const region = def.fields.find((f) => f.code === 'region');
   const examAt = def.fields.find((f) => f.code === 'exam_at');
   return h('table', { class: 'data-table exam-table', id },
-    h('caption', {}, caption),
+    h('caption', { class: 'visually-hidden' }, caption),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, t(drafts ? 'col_updated' : 'col_submitted')),
       h('th', { scope: 'col' }, t('col_exam_at')),
