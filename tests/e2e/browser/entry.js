@@ -283,9 +283,15 @@ test('a field added to a test form definition appears without code changes', asy
   const stored = await registry.api('GET', `/api/v1/exams/${examId(page)}`, { token: tokens.doctor });
   assert.equal(stored.body.form_version, 2);
   assert.equal(stored.body.fields[ADDED.code], 'second');
+  // Switching the language while a change still waits to be saved: it is saved first.
+  await page.locator('#f-notes').fill('net voor de taalwissel');
   await page.locator('#lang-switch').click();
   await page.getByLabel(ADDED.label_en).waitFor();
   assert.equal(await page.getByLabel(ADDED.label_en).inputValue(), 'second');
+  assert.equal(await page.locator('#f-notes').inputValue(), 'net voor de taalwissel');
+  const after = await savedAfter(page, () => page.locator('#f-notes').fill('after the switch'));
+  assert.equal(after.status(), 200);
+  assert.equal(await page.locator('#conflict').isHidden(), true);
   await page.locator('#lang-switch').click();
 });
 

@@ -26,7 +26,12 @@ function summaryOf(shown, heading) {
   return box;
 }
 
+// The page shown last: re-rendering it (the language switch, Back) first saves what it still
+// holds, so that the new rendering starts from the saved version.
+let active = null;
+
 export async function renderExam(main, user) {
+  if (active) await active.leave();
   const id = new URLSearchParams(location.search).get('id');
   let exam = null;
   let def;
@@ -136,8 +141,17 @@ export async function renderExam(main, user) {
   }
 
   const flushOnLeave = () => { if (Object.keys(pending).length) save({ keepalive: true }); };
+  const onHidden = () => { if (document.visibilityState === 'hidden') flushOnLeave(); };
   window.addEventListener('pagehide', flushOnLeave);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushOnLeave(); });
+  document.addEventListener('visibilitychange', onHidden);
+  active = {
+    leave: async () => {
+      window.removeEventListener('pagehide', flushOnLeave);
+      document.removeEventListener('visibilitychange', onHidden);
+      active = null;
+      await save();
+    },
+  };
 
   async function submit() {
     await save();
