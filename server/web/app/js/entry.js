@@ -118,7 +118,9 @@ export async function renderExam(main, user) {
         setState('save_done', { time: new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) });
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        if (e.status === 412) { pending = { ...patch, ...pending }; showConflict(); return; }
+        // 412: changed elsewhere; 409: no longer a draft (submitted in another tab). Either way
+        // this page is out of date, and only a reload shows what the record now is.
+        if (e.status === 412 || e.status === 409) { pending = { ...patch, ...pending }; showConflict(); return; }
         if (e.status === 422) {
           // The values the server refused stay on the page with their message; the rest is saved again.
           const refused = new Set((e.problem.errors || []).map((x) => x.field.match(/^[a-z0-9_]+/i)?.[0]));
@@ -132,6 +134,7 @@ export async function renderExam(main, user) {
         }
         if (e.status === 401) return;
         pending = { ...patch, ...pending };
+        if (e.status === 403 || e.status === 404) { conflict = true; setState('save_failed_final', { detail: problemText(e) }); return; }
         setState('save_failed', { detail: problemText(e) });
         timer = setTimeout(() => save(), 5000);
       }
