@@ -180,6 +180,8 @@ test('server messages appear at their fields in English too', async (t) => {
   await page.locator('#f-episodes').fill('0');
   await page.locator('#f-err-episodes').waitFor();
   assert.equal(await page.locator('#f-err-episodes').textContent(), 'The value must be between 1 and 999.');
+  await axeCheck(page, 'the entry page in English');
+  await screenshot(page, 'english');
   await page.locator('#lang-switch').click();
 });
 
