@@ -197,6 +197,11 @@ test('server messages appear at their fields in English too', async (t) => {
   assert.equal(await page.locator('#f-err-episodes').textContent(), 'The value must be between 1 and 999.');
   await axeCheck(page, 'the entry page in English');
   await screenshot(page, 'english');
+  // Leaving with a value the registry refused asks first.
+  const dialog = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.accept(); }));
+  await page.goto(`${registry.base}/exams`);
+  assert.equal(await dialog, 'beforeunload');
+  await page.locator('#new-exam').waitFor();
   await page.locator('#lang-switch').click();
 });
 
@@ -226,6 +231,19 @@ test('the doctor amends a submitted record with a reason and sees the history wi
   await noSidewaysScroll(page, 'the history page');
   await axeCheck(page, 'the history page');
   await screenshot(page, 'history');
+});
+
+test('a locked record is shown read only', async (t) => {
+  const exam = await apiExam(completeFields(), { submit: true });
+  // Locking is LOEF's (POST /lock, behind a second factor); here the state is set directly.
+  registry.query(`UPDATE exams SET status = 'locked', locked_at = now() WHERE id = '${exam.id}'`);
+  const page = await open(t);
+  await signIn(page, users.doctor);
+  await page.goto(`${registry.base}/exam?id=${exam.id}`);
+  await page.locator('h1', { hasText: 'Onderzoek (vergrendeld)' }).waitFor();
+  assert.equal(await page.locator('#exam-form select:not([disabled]), #exam-form input:not([disabled]), #exam-form textarea:not([disabled])').count(), 0);
+  assert.equal(await page.locator('#save-amendment, #submit-exam').count(), 0);
+  assert.equal(await page.locator('#f-sex').inputValue(), 'female');
 });
 
 test('a conditional field appears only when its condition holds', async (t) => {

@@ -51,6 +51,7 @@ export async function renderExam(main, user) {
   let timer = null;
   let saving = null;
   let conflict = false;
+  let reloading = false;  // the doctor chose to drop this page's changes
   const changes = {};  // amend mode: what the doctor changed, sent with the reason
 
   const saveState = h('p', { id: 'save-state', class: 'save-state', role: 'status' });
@@ -87,7 +88,8 @@ export async function renderExam(main, user) {
     setState('save_conflict');
     replaceChildren(conflictBox,
       h('p', {}, t('conflict_text')),
-      h('button', { type: 'button', class: 'button-primary', id: 'conflict-reload', onclick: () => location.reload() }, t('conflict_reload')));
+      h('button', { type: 'button', class: 'button-primary', id: 'conflict-reload',
+        onclick: () => { reloading = true; location.reload(); } }, t('conflict_reload')));
     conflictBox.hidden = false;
     conflictBox.scrollIntoView({ block: 'nearest' });
   }
@@ -145,11 +147,18 @@ export async function renderExam(main, user) {
 
   const flushOnLeave = () => { if (Object.keys(pending).length) save({ keepalive: true }); };
   const onHidden = () => { if (document.visibilityState === 'hidden') flushOnLeave(); };
+  // Closing the tab with changes the registry has refused or not yet received asks first.
+  const onBeforeUnload = (event) => {
+    const unsaved = conflict || ['save_failed', 'save_failed_final', 'save_invalid'].includes(saveState.dataset.state);
+    if (unsaved && !reloading) event.preventDefault();
+  };
   window.addEventListener('pagehide', flushOnLeave);
+  window.addEventListener('beforeunload', onBeforeUnload);
   document.addEventListener('visibilitychange', onHidden);
   active = {
     leave: async () => {
       window.removeEventListener('pagehide', flushOnLeave);
+      window.removeEventListener('beforeunload', onBeforeUnload);
       document.removeEventListener('visibilitychange', onHidden);
       active = null;
       await save();

@@ -6,7 +6,7 @@ import { h, replaceChildren } from './dom.js';
 import { displayValue, labelOf, loadDefinition } from './form_fields.js';
 import { formatDateTime, t } from './i18n.js';
 
-export async function renderHistory(main) {
+export async function renderHistory(main, user) {
   const id = new URLSearchParams(location.search).get('id') || '';
   const exam = await api('GET', `/api/v1/exams/${encodeURIComponent(id)}`);
   const [def, history] = await Promise.all([loadDefinition(exam.form_version),
@@ -35,6 +35,9 @@ export async function renderHistory(main) {
   });
   replaceChildren(main, h('div', { class: 'history-page' },
     h('h1', {}, t('history_title')),
-    h('p', {}, h('a', { href: `/exam?id=${exam.id}` }, t('back_to_exam')), ' · ', h('a', { href: '/exams' }, t('back_to_list'))),
+    // LOEF reads the history too, but the exam form is the doctors' page.
+    user.role === 'forensic_doctor'
+      ? h('p', {}, h('a', { href: `/exam?id=${exam.id}` }, t('back_to_exam')), ' · ', h('a', { href: '/exams' }, t('back_to_list')))
+      : null,
     entries));
 }
