@@ -57,7 +57,13 @@ export async function renderExam(main, user) {
   const saveState = h('p', { id: 'save-state', class: 'save-state', role: 'status' });
   const conflictBox = h('div', { id: 'conflict', class: 'message message-error', role: 'alert', hidden: true });
   const summarySlot = h('div', { id: 'summary-slot' });
-  const setState = (key, params) => { saveState.textContent = t(key, params); saveState.dataset.state = key; };
+  // The save state is a live region: it is rewritten only when it says something new, so that a
+  // screen reader is not told "saving soon" at every keystroke.
+  const setState = (key, params) => {
+    const text = t(key, params);
+    if (saveState.textContent !== text) saveState.textContent = text;
+    saveState.dataset.state = key;
+  };
 
   const view = new FormView(def, fields, {
     readOnly: mode === 'locked' || mode === 'readonly',
