@@ -19,14 +19,15 @@ export function setCsrfToken(token) { csrfToken = token || null; }
 // (idle or absolute expiry, sign-out elsewhere, a disabled account).
 export function onSessionExpired(listener) { expiredListeners.push(listener); }
 
-export async function api(method, path, { body, signal, anonymous = false } = {}) {
-  const headers = { Accept: 'application/json' };
+// `headers` adds request headers (If-Match); `keepalive` lets a save finish after the tab closes.
+export async function api(method, path, { body, signal, anonymous = false, headers: extra = {}, keepalive = false } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response;
   try {
     response = await fetch(path, {
-      method, headers, signal, credentials: 'same-origin', cache: 'no-store',
+      method, headers, signal, keepalive, credentials: 'same-origin', cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {

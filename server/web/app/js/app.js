@@ -6,6 +6,10 @@ import { h, replaceChildren } from './dom.js';
 import { lang, setLang, t, translateStatic } from './i18n.js';
 import { renderSignIn } from './signin.js';
 import { renderDashboard } from './dashboard.js';
+import { renderExam } from './entry.js';
+import { renderExamList } from './exam_list.js';
+import { renderHistory } from './exam_history.js';
+import { renderOutcome } from './outcome.js';
 
 // The app's pages: each names the roles that may open it (the API decides too). A page added
 // here must also be added to StaticSite::pages() on the server. The first page a role may
@@ -16,6 +20,10 @@ const PAGES = {
     render: (main, user) => renderDashboard(main, user,
       { navigate: (search) => history.pushState(null, '', `/dashboard${search}`) }),
   },
+  '/exams': { roles: ['forensic_doctor'], render: renderExamList },
+  '/exam': { roles: ['forensic_doctor'], render: renderExam },
+  '/exam/history': { roles: ['forensic_doctor', 'loef'], render: renderHistory },
+  '/outcome': { roles: ['police', 'prosecutor'], render: renderOutcome },
 };
 
 function homeOf(role) {
@@ -66,7 +74,7 @@ function showUser() {
 function showNoAccess() {
   replaceChildren(main, h('section', { class: 'panel' },
     h('h1', {}, t('no_access_title')),
-    h('p', { id: 'no-access' }, t('no_access', { role: user.role }))));
+    h('p', { id: 'no-access' }, t(location.pathname === '/dashboard' ? 'no_access' : 'no_access_page', { role: user.role }))));
 }
 
 // The signed-in user of the session cookie (a reloaded page keeps its session), or null.
