@@ -45,6 +45,15 @@ Linkage linkage(TestServer& server) {
 
 const std::string kOutcome = R"("fields": {"aangifte": "later"})";
 
+// The server's settings with `key` as the current pseudonym key (version 2) and `previous` before it.
+registry::app::Config chainedConfig(const TestServer& server, const std::string& key, const std::string& previous) {
+    auto chained = server.config();
+    chained.set("pseudonym.key_file", key);
+    chained.set("pseudonym.key_version", "2");
+    chained.set("pseudonym.previous_key_files", previous);
+    return chained;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(key_rotation)
@@ -78,11 +87,7 @@ BOOST_AUTO_TEST_CASE(rotation_keeps_linkage_and_resumes_after_being_killed) {
 
     // Key 2 joins the chain: servers restart with it first, then the rotation runs.
     const std::string key2 = registry::test::writeTestKeyFile();
-    auto chained = server.config();
-    chained.set("pseudonym.key_file", key2);
-    chained.set("pseudonym.key_version", "2");
-    chained.set("pseudonym.previous_key_files", key1);
-    registry::app::RegistryServer second(chained);
+    registry::app::RegistryServer second(chainedConfig(server, key2, key1));
     second.start();
     HttpClient client2(second.port());
     const std::string config = writePropertiesFile("db.url = " + server.db().serviceUrl() + "\npseudonym.key_file = " +
@@ -174,11 +179,7 @@ BOOST_AUTO_TEST_CASE(a_record_changed_mid_rotation_keeps_its_references) {
     const std::string id = draft.json()->getValue<std::string>("id");
 
     const std::string key2 = registry::test::writeTestKeyFile();
-    auto chained = server.config();
-    chained.set("pseudonym.key_file", key2);
-    chained.set("pseudonym.key_version", "2");
-    chained.set("pseudonym.previous_key_files", key1);
-    registry::app::RegistryServer second(chained);
+    registry::app::RegistryServer second(chainedConfig(server, key2, key1));
     second.start();
     HttpClient client2(second.port());
     auto patched = client2.send("PATCH", "/api/v1/exams/" + id, R"({"fields": {"interpreter_used": true}})", doctor.token,

@@ -93,6 +93,14 @@ bool allStored(const TestDatabase& db, const std::set<std::string>& ids) {
     return db.scalar("SELECT count(*) FROM exams WHERE id IN (" + list + ")") == static_cast<long long>(ids.size());
 }
 
+// A bearer token for `username` (password "a long enough password") on the server at `port`.
+std::string signIn(std::uint16_t port, const std::string& username) {
+    auto session = LoadClient(port).post(
+        "/api/v1/sessions", R"({"username":")" + username + R"(","password":"a long enough password"})", "");
+    BOOST_TEST_REQUIRE(session.status == 201);
+    return Poco::JSON::Parser().parse(session.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(reliability)
@@ -132,10 +140,7 @@ BOOST_AUTO_TEST_CASE(kill_9_in_the_middle_of_load_keeps_every_201_and_nothing_ha
                                                     "--password-stdin"},
                                                    {}, "a long enough password\n")
                            .exitCode == 0);
-    LoadClient login(process.port());
-    auto session = login.post("/api/v1/sessions", R"({"username":"kill.doctor","password":"a long enough password"})", "");
-    BOOST_TEST_REQUIRE(session.status == 201);
-    const std::string token = Poco::JSON::Parser().parse(session.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
+    const std::string token = signIn(process.port(), "kill.doctor");
 
     std::atomic<bool> running{true};
     LoadOutcome outcome;
@@ -248,10 +253,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_database_gives_quick_503s_and_the_service_recover
     }
     registry::app::RegistryServer server(settings);
     server.start();
-    LoadClient login(server.port());
-    auto session = login.post("/api/v1/sessions", R"({"username":"outage.doctor","password":"a long enough password"})", "");
-    BOOST_TEST_REQUIRE(session.status == 201);
-    const std::string token = Poco::JSON::Parser().parse(session.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
+    const std::string token = signIn(server.port(), "outage.doctor");
 
     std::atomic<bool> running{true};
     LoadOutcome before;
