@@ -38,7 +38,9 @@ std::string bearerToken(const http::Request& request) {
 
 // What a session that still has to enrol a second factor may do.
 bool allowedBeforeEnrolment(const std::string& action) {
-    return action == "second_factor.enrol" || action == "session.delete";
+    // me.read: the web app learns from GET /api/v1/me that the session must enrol, and a reloaded
+    // page gets its CSRF token back; it tells the caller nothing but who they are.
+    return action == "second_factor.enrol" || action == "session.delete" || action == "me.read";
 }
 
 }  // namespace
@@ -76,7 +78,8 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
                                               !httpSettings.tlsCertificate.empty()});
-    http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
+    http::addSessionRoutes(routes_->router,
+                           {auth_.get(), twoFactor_.get(), jsonDepth, !httpSettings.tlsCertificate.empty()});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));

@@ -34,7 +34,7 @@ std::string readFile(const std::string& path) {
 }  // namespace
 
 const std::set<std::string>& StaticSite::pages() {
-    static const std::set<std::string> paths = {"/", "/signin", "/dashboard"};
+    static const std::set<std::string> paths = {"/", "/signin", "/dashboard", "/account/two-factor"};
     return paths;
 }
 

@@ -155,6 +155,38 @@ BOOST_AUTO_TEST_CASE(two_step_sign_in_refuses_wrong_replayed_and_far_codes) {
     BOOST_TEST(client.send("POST", "/api/v1/sessions/second-factor", "{\"code\": 123456}").status == 401);
 }
 
+BOOST_AUTO_TEST_CASE(the_web_apps_second_step_opens_a_cookie_session) {
+    TestServer server;
+    auto account = server.login("police", "oost_brabant");
+    auto client = server.client();
+    const auto enrolled = enrol(client, account.token);
+
+    auto first = client.send("POST", "/api/v1/sessions?cookie=true", credentials(account));
+    BOOST_TEST_REQUIRE(first.status == 200);
+    BOOST_TEST(first.header("set-cookie").empty());  // the password alone opens no session
+    const auto challenge = first.json()->getValue<std::string>("challenge_token");
+    auto bogus = client.send("POST", "/api/v1/sessions/second-factor?cookie=yes",
+                             secondStep(challenge, enrolled.recoveryCodes.at(0)));
+    BOOST_TEST(bogus.status == 400);
+
+    auto second = client.send("POST", "/api/v1/sessions/second-factor?cookie=true",
+                              secondStep(challenge, enrolled.recoveryCodes.at(0)));
+    BOOST_TEST_REQUIRE(second.status == 201);
+    BOOST_TEST(!second.json()->has("token"));
+    const auto csrf = second.json()->getValue<std::string>("csrf_token");
+    const std::string setCookie = second.header("set-cookie");
+    BOOST_TEST_REQUIRE(setCookie.rfind("registry_session=", 0) == 0u);
+    BOOST_TEST(setCookie.find("HttpOnly") != std::string::npos);
+    BOOST_TEST(setCookie.find("SameSite=Strict") != std::string::npos);
+    const std::string cookie = setCookie.substr(0, setCookie.find(';'));
+
+    auto me = client.request("GET", "/api/v1/me", "", {{"Cookie", cookie}});
+    BOOST_TEST_REQUIRE(me.status == 200);
+    BOOST_TEST(me.json()->getValue<std::string>("csrf_token") == csrf);
+    BOOST_TEST(me.json()->getValue<std::string>("expires_at") == second.json()->getValue<std::string>("expires_at"));
+    BOOST_TEST(!me.json()->getValue<bool>("second_factor_enrolment_required"));
+}
+
 BOOST_AUTO_TEST_CASE(a_recovery_code_works_once) {
     TestServer server;
     auto account = server.login("forensic_doctor", "oost_brabant");
@@ -205,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_mandatory_role_that_has_not_enrolled_can_only_enrol) {
     const auto token = login.json()->getValue<std::string>("token");
 
     for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/api/v1/me"}, {"GET", "/api/v1/users"}, {"GET", "/api/v1/audit"},
+             {"GET", "/api/v1/exams"}, {"GET", "/api/v1/users"}, {"GET", "/api/v1/audit"},
              {"GET", "/api/v1/sessions"}, {"GET", "/api/v1/regions"}}) {
         BOOST_TEST_CONTEXT(method << " " << path) {
             auto r = client.send(method, path, "", token);
@@ -216,13 +248,23 @@ BOOST_AUTO_TEST_CASE(a_mandatory_role_that_has_not_enrolled_can_only_enrol) {
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE outcome = 'denied' AND user_id = '" +
                                   admin.id + "' AND detail = 'second-factor enrolment required'") == 5);
 
+    // Who am I is open to it: that is how the web app, also after a reload, knows to enrol first.
+    auto me = client.get("/api/v1/me", token);
+    BOOST_TEST_REQUIRE(me.status == 200);
+    BOOST_TEST(me.json()->getValue<bool>("second_factor_enrolment_required"));
+    BOOST_TEST(me.json()->getValue<std::string>("expires_at") == login.json()->getValue<std::string>("expires_at"));
+
     // A role outside the setting is not held up.
     auto police = server.login("police", "oost_brabant");
-    BOOST_TEST(client.get("/api/v1/me", police.token).status == 200);
+    auto policeMe = client.get("/api/v1/me", police.token);
+    BOOST_TEST(policeMe.status == 200);
+    BOOST_TEST(!policeMe.json()->getValue<bool>("second_factor_enrolment_required"));
 
     enrol(client, token);
     BOOST_TEST(client.get("/api/v1/users", token).status == 200);
-    BOOST_TEST(client.get("/api/v1/me", token).status == 200);
+    me = client.get("/api/v1/me", token);
+    BOOST_TEST(me.status == 200);
+    BOOST_TEST(!me.json()->getValue<bool>("second_factor_enrolment_required"));
 }
 
 BOOST_AUTO_TEST_CASE(an_admin_reset_removes_the_second_factor_and_is_audited) {
