@@ -43,6 +43,23 @@ bool allowedBeforeEnrolment(const std::string& action) {
     return action == "second_factor.enrol" || action == "session.delete" || action == "me.read";
 }
 
+// Enrolments made before secrets were sealed (schema/045) hold a clear secret that SQL could not
+// seal, as the key is not in the database: the first start with auth.totp_key_file seals them.
+void sealClearTotpSecrets(services::TwoFactorService& twoFactor) {
+    core::Caller startUp;
+    startUp.clientAddress = "local";
+    startUp.onBehalfOf = "registry serve (start-up)";
+    try {
+        if (const int sealed = twoFactor.sealClearSecrets(startUp)) {
+            Poco::Logger::get("registry").information(std::to_string(sealed) + " clear TOTP secret(s) sealed at rest");
+        }
+    } catch (const std::exception& e) {
+        // The server still serves (the database may be back in a moment); until a start that
+        // succeeds here, a user whose secret is still clear cannot finish the code step.
+        Poco::Logger::get("registry").error(std::string("cannot seal clear TOTP secrets: ") + e.what());
+    }
+}
+
 }  // namespace
 
 RegistryServer::RegistryServer(const Config& config) {
@@ -52,8 +69,9 @@ RegistryServer::RegistryServer(const Config& config) {
     pool_ = std::make_shared<db::ConnectionPool>(poolSettings(config, "db.url"));
     metrics_ = std::make_shared<http::Metrics>();
     auto pseudonymiser = loadPseudonymiser(config);
-    auth_ = std::make_unique<services::AuthService>(*pool_, auth);
-    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer);
+    const auto totpSecrets = loadTotpSecretBox(config);
+    auth_ = std::make_unique<services::AuthService>(*pool_, auth, totpSecrets);
+    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer, totpSecrets);
     const auto limits = rateLimitSettings(config);
     rateLimiter_ = std::make_unique<core::RateLimiter>(limits.perSecond, limits.burst);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
@@ -140,6 +158,8 @@ RegistryServer::RegistryServer(const Config& config) {
 RegistryServer::~RegistryServer() { stop(); }
 
 void RegistryServer::start() {
+    // After migration (db.migrate_on_start), before the first request.
+    sealClearTotpSecrets(*twoFactor_);
     server_->start();
     anchor_->start();
 }

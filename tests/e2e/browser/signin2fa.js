@@ -72,6 +72,9 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+// The page moves the focus once it has rendered, which can be a moment after its h1 appears.
+const focusOnHeading = (page) => page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 5000 });
+
 const activeId = (page) => page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.tagName));
 
 // --- tests ---------------------------------------------------------------------------------
@@ -87,7 +90,7 @@ test('a mandatory-role user is forced to enrol, and then reaches their page', as
   assert.equal(new URL(page.url()).pathname, '/account/two-factor');
   assert.equal(await page.locator('h1').textContent(), 'Account en beveiliging');
   // After the route change the focus is on the page's heading.
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+  await focusOnHeading(page);
   // No way out but enrolment: the account link is hidden and another page sends back here.
   assert.equal(await page.locator('#account-link').isVisible(), false);
   await page.locator('#qr-code').waitFor();
@@ -155,7 +158,7 @@ test('a user with a second factor signs in with password and code', async (t) =>
   await screenshot(page, 'signin-code');
   assert.equal(await codeStep(page, await freshCode(account)), 201);
   await page.locator('h1', { hasText: 'Dashboard' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+  await focusOnHeading(page);
   const session = (await t.contexts[0].cookies()).find((c) => c.name === 'registry_session');
   assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'an HttpOnly SameSite=Strict session cookie');
   // The header says until when the session lasts, from GET /api/v1/me's expires_at.
@@ -243,7 +246,7 @@ test('the account page lists the user\'s sessions and ends another one', async (
   await page.locator('#account-link').click();
   await page.locator('#sessions tbody tr').nth(1).waitFor();
   assert.equal(new URL(page.url()).pathname, '/account/two-factor');
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+  await focusOnHeading(page);
   assert.equal(await page.locator('#sessions tbody tr').count(), 2);
   assert.equal(await page.locator('#sessions tbody tr', { hasText: 'Deze sessie' }).count(), 1);
   await axeCheck(page, 'the account page');
