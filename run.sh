@@ -18,6 +18,7 @@ trap 'pg_stop "$STATE_DIR/pg"' EXIT
 pg_roles
 pg_create_database registry
 pseudonym_key "$STATE_DIR/pseudonym.key"
+totp_key "$STATE_DIR/totp.key"
 
 CONFIG="$STATE_DIR/registry.properties"
 cat >"$CONFIG" <<PROPS
@@ -28,9 +29,9 @@ db.owner_url = postgresql:///registry?host=$STATE_DIR/pg&port=$PG_PORT&user=regi
 db.schema_dir = $REPO_DIR/schema
 web.root = $REPO_DIR/server/web/app
 pseudonym.key_file = $STATE_DIR/pseudonym.key
-# Demo only: the demo admin, LOEF and researcher accounts sign in by password alone. Production
-# keeps the default (admin,loef,researcher must enrol a TOTP second factor); see README.
-auth.require_2fa_roles =
+auth.totp_key_file = $STATE_DIR/totp.key
+# auth.require_2fa_roles keeps its default (admin,loef,researcher): those demo accounts enrol a
+# TOTP second factor on first sign-in, as in production; the others sign in by password.
 demo.enabled = true
 PROPS
 

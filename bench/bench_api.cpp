@@ -123,6 +123,8 @@ int main(int argc, char** argv) try {
     config.set("db.owner_url", options.str("owner-url"));
     config.set("db.schema_dir", std::string(REGISTRY_SOURCE_DIR) + "/schema");
     config.set("pseudonym.key_file", keyFile.path());
+    const TempKeyFile totpKeyFile;
+    config.set("auth.totp_key_file", totpKeyFile.path());
     config.set("auth.pbkdf2_iterations", "1000");
     config.set("log.level", "warning");
     app::configureLogging(config.getString("log.level"), config.getString("log.format"));

@@ -130,6 +130,8 @@ int main(int argc, char** argv) try {
         config.set("http.port", "0");
         config.set("db.url", options.str("api-db-url"));
         config.set("pseudonym.key_file", keyFile.path());
+        const bench::TempKeyFile totpKeyFile;
+        config.set("auth.totp_key_file", totpKeyFile.path());
         config.set("auth.pbkdf2_iterations", "1000");
         config.set("log.level", "warning");
         config.set("db.migrate_on_start", "false");

@@ -42,8 +42,9 @@ pg_roles
 pg_create_database bench_submit
 url() { echo "postgresql:///bench_submit?host=$DIR/pg&port=$PGPORT&user=$1"; }
 pseudonym_key "$DIR/key"
+totp_key "$DIR/totp.key"
 export REGISTRY_DB_URL="$(url registry_app)" REGISTRY_DB_OWNER_URL="$(url registry_owner)" \
-  REGISTRY_DB_SCHEMA_DIR="$REPO_DIR/schema" REGISTRY_PSEUDONYM_KEY_FILE="$DIR/key" \
+  REGISTRY_DB_SCHEMA_DIR="$REPO_DIR/schema" REGISTRY_PSEUDONYM_KEY_FILE="$DIR/key" REGISTRY_AUTH_TOTP_KEY_FILE="$DIR/totp.key" \
   REGISTRY_HTTP_PORT="$HTTP_PORT" REGISTRY_LOG_LEVEL=warning REGISTRY_AUTH_PBKDF2_ITERATIONS=600000 \
   REGISTRY_RATELIMIT_PER_SECOND=0
 REGISTRY="$BUILD_DIR/registry"

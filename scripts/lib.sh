@@ -124,15 +124,21 @@ pg_create_database() {
   fi
 }
 
-# pseudonym_key FILE: a 64-byte random HMAC key, readable only by its owner.
-pseudonym_key() {
+# random_key FILE WHAT: a 64-byte random key as hex, readable only by its owner (kept if present).
+random_key() {
   local file="$1"
   if [ ! -f "$file" ]; then
-    log "generating pseudonym key $file"
+    log "generating $2 $file"
     (umask 077 && openssl rand -hex 64 >"$file")
   fi
   chmod 600 "$file"
 }
+
+# pseudonym_key FILE: the HMAC key of the pseudonyms (pseudonym.key_file).
+pseudonym_key() { random_key "$1" "pseudonym key"; }
+
+# totp_key FILE: the key that seals TOTP secrets at rest (auth.totp_key_file).
+totp_key() { random_key "$1" "TOTP secret key"; }
 
 # throwaway_cluster PREFIX PORT: a private cluster in a fresh temporary directory, durability off
 # (nothing in it needs to survive), removed again when the calling script exits. Sets

@@ -85,7 +85,8 @@ int runUserCommand(const CommandLine& cl, const Config& config) {
         if (sub == "reset-2fa") {
             cl.allowOnly({});
             if (cl.words.size() != 3) throw UsageError("user reset-2fa USERNAME");
-            services::TwoFactorService twoFactor(pool, authSettings(config).totpIssuer);
+            // Removing a factor needs no key: it must work even when the key file is lost.
+            services::TwoFactorService twoFactor(pool, authSettings(config).totpIssuer, nullptr);
             twoFactor.resetByUsername(cl.words[2], caller);
             std::cout << "second factor of " << cl.words[2]
                       << " removed and their sessions ended; they sign in by password and enrol again\n";

@@ -38,7 +38,26 @@ std::string bearerToken(const http::Request& request) {
 
 // What a session that still has to enrol a second factor may do.
 bool allowedBeforeEnrolment(const std::string& action) {
-    return action == "second_factor.enrol" || action == "session.delete";
+    // me.read: the web app learns from GET /api/v1/me that the session must enrol, and a reloaded
+    // page gets its CSRF token back; it tells the caller nothing but who they are.
+    return action == "second_factor.enrol" || action == "session.delete" || action == "me.read";
+}
+
+// Enrolments made before secrets were sealed (schema/045) hold a clear secret that SQL could not
+// seal, as the key is not in the database: the first start with auth.totp_key_file seals them.
+void sealClearTotpSecrets(services::TwoFactorService& twoFactor) {
+    core::Caller startUp;
+    startUp.clientAddress = "local";
+    startUp.onBehalfOf = "registry serve (start-up)";
+    try {
+        if (const int sealed = twoFactor.sealClearSecrets(startUp)) {
+            Poco::Logger::get("registry").information(std::to_string(sealed) + " clear TOTP secret(s) sealed at rest");
+        }
+    } catch (const std::exception& e) {
+        // The server still serves (the database may be back in a moment); until a start that
+        // succeeds here, a user whose secret is still clear cannot finish the code step.
+        Poco::Logger::get("registry").error(std::string("cannot seal clear TOTP secrets: ") + e.what());
+    }
 }
 
 }  // namespace
@@ -50,8 +69,9 @@ RegistryServer::RegistryServer(const Config& config) {
     pool_ = std::make_shared<db::ConnectionPool>(poolSettings(config, "db.url"));
     metrics_ = std::make_shared<http::Metrics>();
     auto pseudonymiser = loadPseudonymiser(config);
-    auth_ = std::make_unique<services::AuthService>(*pool_, auth);
-    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer);
+    const auto totpSecrets = loadTotpSecretBox(config);
+    auth_ = std::make_unique<services::AuthService>(*pool_, auth, totpSecrets);
+    twoFactor_ = std::make_unique<services::TwoFactorService>(*pool_, auth.totpIssuer, totpSecrets);
     const auto limits = rateLimitSettings(config);
     rateLimiter_ = std::make_unique<core::RateLimiter>(limits.perSecond, limits.burst);
     users_ = std::make_unique<services::UserService>(*pool_, auth.pbkdf2Iterations);
@@ -76,7 +96,8 @@ RegistryServer::RegistryServer(const Config& config) {
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
     http::addIdentityRoutes(routes_->router, {auth_.get(), users_.get(), audit_.get(), pool_.get(), jsonDepth,
                                               !httpSettings.tlsCertificate.empty()});
-    http::addSessionRoutes(routes_->router, {auth_.get(), twoFactor_.get(), jsonDepth});
+    http::addSessionRoutes(routes_->router,
+                           {auth_.get(), twoFactor_.get(), jsonDepth, !httpSettings.tlsCertificate.empty()});
     http::addExamRoutes(routes_->router, {exams_.get(), outcomes_.get(), forms_.get(), pool_.get(), jsonDepth});
     http::addImportRoutes(routes_->router, {imports_.get(), importing.maxUploadBytes});
     exports_ = std::make_unique<services::ExportService>(*pool_, *reportPool_, reports_->engine(), loadPseudonymiser(config));
@@ -137,6 +158,8 @@ RegistryServer::RegistryServer(const Config& config) {
 RegistryServer::~RegistryServer() { stop(); }
 
 void RegistryServer::start() {
+    // After migration (db.migrate_on_start), before the first request.
+    sealClearTotpSecrets(*twoFactor_);
     server_->start();
     anchor_->start();
 }

@@ -104,6 +104,15 @@ core::Pseudonymiser loadPseudonymiser(const Config& config) {
     }
 }
 
+std::shared_ptr<const core::SecretBox> loadTotpSecretBox(const Config& config) {
+    const std::string path = config.getRequiredString("auth.totp_key_file");
+    try {
+        return core::SecretBox::fromKeyFile(path, "TOTP secret key file");
+    } catch (const core::KeyFileError& e) {
+        throw ConfigError("auth.totp_key_file", e.what());
+    }
+}
+
 RateLimitSettings rateLimitSettings(const Config& config) {
     RateLimitSettings s;
     s.perSecond = static_cast<double>(config.getInt("ratelimit.per_second", 0, 100000));

@@ -2,10 +2,12 @@
 
 #include "server/app/config.h"
 #include "server/core/pseudonym.h"
+#include "server/core/secret_box.h"
 #include "server/db/pool.h"
 #include "server/http/http_server.h"
 #include "server/services/auth_service.h"
 
+#include <memory>
 #include <string>
 
 namespace registry::app {
@@ -24,6 +26,8 @@ struct RateLimitSettings {
 RateLimitSettings rateLimitSettings(const Config& config);
 // The server refuses to start without a valid key file (missing, short or readable by others).
 core::Pseudonymiser loadPseudonymiser(const Config& config);
+// The key that seals TOTP secrets at rest (auth.totp_key_file), with the same checks.
+std::shared_ptr<const core::SecretBox> loadTotpSecretBox(const Config& config);
 std::string schemaDir(const Config& config);
 // The web app's directory; empty when the server serves no web app.
 std::string webRoot(const Config& config);

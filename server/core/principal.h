@@ -15,6 +15,8 @@ struct Principal {
     std::string sessionId;
     // A session of a user who must enrol a second factor and has not: it may only enrol.
     bool enrolmentOnly = false;
+    // The session's absolute expiry (ISO 8601 UTC), so the web app can say when it ends.
+    std::string sessionExpiresAt{};
 };
 
 }  // namespace registry

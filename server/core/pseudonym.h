@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/core/key_file.h"
+
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -15,13 +17,6 @@ namespace registry::core {
 // Changing this set changes pseudonyms: it requires a re-keying run.
 // Example: " pl0912-2026 123456 " -> "PL09122026123456".
 std::string normaliseReference(const std::string& clear);
-
-// The pseudonym key file is missing, unreadable, too permissive, malformed or too short.
-// Messages name the path but never contain key material.
-class KeyFileError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // Keyed pseudonyms for identifying inputs (SECURITY.md "Pseudonymisation").
 class Pseudonymiser {

@@ -49,6 +49,7 @@ std::optional<Principal> SessionRepository::resolve(pqxx::transaction_base& tx, 
     p.organisation = r[6].as<std::string>();
     expiresAt = r[7].as<std::string>();
     p.enrolmentOnly = r[8].as<bool>();
+    p.sessionExpiresAt = expiresAt;
     return p;
 }
 

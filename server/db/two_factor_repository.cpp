@@ -18,8 +18,22 @@ ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, last_used_step = 0
  WHERE user_totp.confirmed_at IS NULL
 RETURNING user_id)SQL"};
 bool TwoFactorRepository::startEnrolment(pqxx::transaction_base& tx, const std::string& userId,
-                                         const std::string& secretHex) {
-    return !exec(tx, kStart, userId, secretHex).empty();
+                                         const std::string& sealedSecret) {
+    return !exec(tx, kStart, userId, sealedSecret).empty();
+}
+
+static const Query kClearSecrets{"totp_clear_secrets", R"SQL(
+SELECT user_id::text, secret FROM user_totp WHERE secret !~ '^v1:' ORDER BY user_id FOR UPDATE)SQL"};
+std::vector<TwoFactorRepository::ClearSecret> TwoFactorRepository::clearSecrets(pqxx::transaction_base& tx) {
+    std::vector<ClearSecret> out;
+    for (const auto& row : exec(tx, kClearSecrets)) out.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+    return out;
+}
+
+static const Query kReplaceSecret{"totp_replace_secret", "UPDATE user_totp SET secret = $2 WHERE user_id = $1::uuid"};
+void TwoFactorRepository::replaceSecret(pqxx::transaction_base& tx, const std::string& userId,
+                                        const std::string& sealedSecret) {
+    exec(tx, kReplaceSecret, userId, sealedSecret);
 }
 
 static const Query kConfirm{"totp_confirm",

@@ -10,7 +10,7 @@
 namespace registry::db {
 
 struct TotpEnrolment {
-    std::string secretHex;
+    std::string sealedSecret;  // core::SecretBox::seal of the raw secret, bound to secretContext()
     bool confirmed = false;
     std::int64_t lastUsedStep = 0;
 };
@@ -26,7 +26,17 @@ public:
     // Locks the row (FOR UPDATE) so that two sign-ins with the same code cannot both pass.
     static std::optional<TotpEnrolment> find(pqxx::transaction_base& tx, const std::string& userId);
     // Stores a new unconfirmed secret; false (nothing written) if the user has a confirmed one.
-    static bool startEnrolment(pqxx::transaction_base& tx, const std::string& userId, const std::string& secretHex);
+    static bool startEnrolment(pqxx::transaction_base& tx, const std::string& userId, const std::string& sealedSecret);
+    // What a user's sealed secret is bound to (the AEAD's additional data): a sealed value copied
+    // into another user's row does not open.
+    static std::string secretContext(const std::string& userId) { return "user_totp:" + userId; }
+    // Rows still holding a clear hex secret (written before secrets were sealed), locked.
+    struct ClearSecret {
+        std::string userId;
+        std::string secretHex;
+    };
+    static std::vector<ClearSecret> clearSecrets(pqxx::transaction_base& tx);
+    static void replaceSecret(pqxx::transaction_base& tx, const std::string& userId, const std::string& sealedSecret);
     static void confirm(pqxx::transaction_base& tx, const std::string& userId, std::int64_t step);
     static void markUsed(pqxx::transaction_base& tx, const std::string& userId, std::int64_t step);
     // Removes the enrolment and every recovery code; false if there was no enrolment.

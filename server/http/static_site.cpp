@@ -34,7 +34,8 @@ std::string readFile(const std::string& path) {
 }  // namespace
 
 const std::set<std::string>& StaticSite::pages() {
-    static const std::set<std::string> paths = {"/", "/signin", "/dashboard", "/exams", "/exam", "/exam/history", "/outcome"};
+    static const std::set<std::string> paths = {"/",      "/signin",       "/dashboard", "/exams",
+                                                 "/exam",  "/exam/history", "/outcome",   "/account/two-factor"};
     return paths;
 }
 

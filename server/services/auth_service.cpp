@@ -13,6 +13,8 @@
 #include "server/db/user_repository.h"
 
 #include <ctime>
+#include <stdexcept>
+#include <utility>
 
 #include <Poco/String.h>
 
@@ -59,7 +61,11 @@ static LoginResult openSession(pqxx::work& tx, const db::UserRecord& user, bool 
     return result;
 }
 
-AuthService::AuthService(db::ConnectionPool& pool, AuthSettings settings) : pool_(pool), settings_(settings) {}
+AuthService::AuthService(db::ConnectionPool& pool, AuthSettings settings,
+                         std::shared_ptr<const core::SecretBox> totpSecrets)
+    : pool_(pool), settings_(std::move(settings)), totpSecrets_(std::move(totpSecrets)) {
+    if (!totpSecrets_) throw std::invalid_argument("AuthService: a key for TOTP secrets is required");
+}
 
 LoginResult AuthService::login(const std::string& typedName, const std::string& password, const core::Caller& caller) {
     // Usernames are lower case; "Demo.Admin" typed at night on a hospital laptop means demo.admin.
@@ -163,7 +169,8 @@ LoginResult AuthService::completeSecondFactor(const std::string& challengeToken,
             failure = "account disabled";
         } else if (enrolment && enrolment->confirmed) {
             const std::string trimmed = Poco::trim(code);
-            const std::string secret = crypto::fromHex(enrolment->secretHex);
+            const std::string secret =
+                totpSecrets_->open(enrolment->sealedSecret, db::TwoFactorRepository::secretContext(user->id));
             const auto nowStep = core::totp::stepAt(static_cast<std::int64_t>(std::time(nullptr)));
             if (auto step = core::totp::verify(secret, trimmed, nowStep, enrolment->lastUsedStep)) {
                 db::TwoFactorRepository::markUsed(tx, user->id, *step);

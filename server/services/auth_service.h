@@ -1,9 +1,11 @@
 #pragma once
 
 #include "server/core/caller.h"
+#include "server/core/secret_box.h"
 #include "server/db/pool.h"
 #include "server/db/session_repository.h"
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,7 +44,8 @@ struct SessionInfo {
 // 401 whatever went wrong, and repeated failures lock the name for a while (429).
 class AuthService {
 public:
-    AuthService(db::ConnectionPool& pool, AuthSettings settings);
+    // `totpSecrets` opens the sealed TOTP secrets for the code step (auth.totp_key_file).
+    AuthService(db::ConnectionPool& pool, AuthSettings settings, std::shared_ptr<const core::SecretBox> totpSecrets);
 
     LoginResult login(const std::string& username, const std::string& password, const core::Caller& caller);
     // The second step: the challenge token of the password step and a TOTP code or an unused
@@ -66,6 +69,7 @@ public:
 private:
     db::ConnectionPool& pool_;
     AuthSettings settings_;
+    std::shared_ptr<const core::SecretBox> totpSecrets_;
 };
 
 }  // namespace registry::services

@@ -15,16 +15,26 @@
 #include <Poco/String.h>
 
 #include <ctime>
+#include <stdexcept>
+#include <utility>
 
 namespace registry::services {
 
-TwoFactorService::TwoFactorService(db::ConnectionPool& pool, std::string issuer)
-    : pool_(pool), issuer_(std::move(issuer)) {}
+TwoFactorService::TwoFactorService(db::ConnectionPool& pool, std::string issuer,
+                                   std::shared_ptr<const core::SecretBox> secrets)
+    : pool_(pool), issuer_(std::move(issuer)), secrets_(std::move(secrets)) {}
+
+const core::SecretBox& TwoFactorService::secrets() const {
+    if (!secrets_) throw std::logic_error("TwoFactorService: no key for TOTP secrets (auth.totp_key_file)");
+    return *secrets_;
+}
 
 TotpEnrolmentOffer TwoFactorService::begin(const core::Caller& caller) {
     const std::string secret = crypto::randomBytes(core::totp::kSecretBytes);
+    const std::string sealed =
+        secrets().seal(secret, db::TwoFactorRepository::secretContext(caller.user.userId));
     db::inTransaction(pool_, [&](pqxx::work& tx) {
-        if (!db::TwoFactorRepository::startEnrolment(tx, caller.user.userId, crypto::toHex(secret))) {
+        if (!db::TwoFactorRepository::startEnrolment(tx, caller.user.userId, sealed)) {
             throw Error(ErrorKind::Conflict,
                         "A second factor is already enrolled; an admin can reset it if the device is lost.");
         }
@@ -48,8 +58,9 @@ std::vector<std::string> TwoFactorService::confirm(const std::string& code, cons
                                                        : "Start enrolment first: POST /api/v1/me/second-factor.");
         }
         const auto nowStep = core::totp::stepAt(static_cast<std::int64_t>(std::time(nullptr)));
-        auto step = core::totp::verify(crypto::fromHex(enrolment->secretHex), Poco::trim(code), nowStep,
-                                       enrolment->lastUsedStep);
+        const std::string secret =
+            secrets().open(enrolment->sealedSecret, db::TwoFactorRepository::secretContext(caller.user.userId));
+        auto step = core::totp::verify(secret, Poco::trim(code), nowStep, enrolment->lastUsedStep);
         if (!step) {
             wrong = true;
             auto event = core::newAuditEvent(caller, "second_factor.confirm", "denied", "user", caller.user.userId);
@@ -85,6 +96,23 @@ void TwoFactorService::reset(const std::string& userId, const core::Caller& call
         event.detail = std::string(had ? "second factor removed" : "no second factor was enrolled") + "; " +
                        std::to_string(ended) + " session(s) ended";
         db::AuditRepository::append(tx, event);
+    });
+}
+
+int TwoFactorService::sealClearSecrets(const core::Caller& caller) {
+    const auto& box = secrets();
+    return db::inTransaction(pool_, [&](pqxx::work& tx) {
+        const auto clear = db::TwoFactorRepository::clearSecrets(tx);
+        for (const auto& row : clear) {
+            db::TwoFactorRepository::replaceSecret(
+                tx, row.userId, box.seal(crypto::fromHex(row.secretHex), db::TwoFactorRepository::secretContext(row.userId)));
+        }
+        if (!clear.empty()) {
+            auto event = core::newAuditEvent(caller, "second_factor.seal_secrets", "success", "user_totp");
+            event.detail = std::to_string(clear.size()) + " clear TOTP secret(s) sealed with auth.totp_key_file";
+            db::AuditRepository::append(tx, event);
+        }
+        return static_cast<int>(clear.size());
     });
 }
 

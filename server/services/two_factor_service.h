@@ -1,8 +1,10 @@
 #pragma once
 
 #include "server/core/caller.h"
+#include "server/core/secret_box.h"
 #include "server/db/pool.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,9 @@ struct TotpEnrolmentOffer {
 // audited in the transaction that makes it.
 class TwoFactorService {
 public:
-    TwoFactorService(db::ConnectionPool& pool, std::string issuer);
+    // `secrets` seals the TOTP secrets at rest (auth.totp_key_file). Only begin, confirm and
+    // sealClearSecrets need it; an operator's reset (removing a factor) runs without it.
+    TwoFactorService(db::ConnectionPool& pool, std::string issuer, std::shared_ptr<const core::SecretBox> secrets);
 
     // A fresh secret, replacing an unconfirmed one; 409 if the caller already has a confirmed one.
     TotpEnrolmentOffer begin(const core::Caller& caller);
@@ -32,12 +36,18 @@ public:
     // The same by username, for the operator (`registry user reset-2fa`), e.g. when the only
     // admin has lost their phone and nobody can sign in to reset it over the API.
     void resetByUsername(const std::string& username, const core::Caller& caller);
+    // Seals the secrets still stored in clear (enrolments made before secrets were sealed, see
+    // schema/045) under the key, in one audited transaction; returns how many. Run at start-up.
+    int sealClearSecrets(const core::Caller& caller);
 
     static constexpr int kRecoveryCodes = 10;
 
 private:
     db::ConnectionPool& pool_;
     std::string issuer_;
+    std::shared_ptr<const core::SecretBox> secrets_;
+
+    const core::SecretBox& secrets() const;
 };
 
 }  // namespace registry::services

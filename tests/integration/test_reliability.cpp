@@ -246,6 +246,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_database_gives_quick_503s_and_the_service_recover
              {"http.port", "0"}, {"http.max_threads", "32"}, {"db.url", cluster.url("registry_app")},
              {"db.migrate_on_start", "false"}, {"db.pool_size", "4"}, {"db.acquire_timeout_ms", "1000"},
              {"db.statement_timeout_ms", "5000"}, {"pseudonym.key_file", registry::test::writeTestKeyFile()},
+             {"auth.totp_key_file", registry::test::writeTestKeyFile()},
              {"auth.pbkdf2_iterations", "1000"}, {"log.level", "fatal"},
              // The load is one user's on purpose: no per-user limit here (test_rate_limit.cpp has it).
              {"ratelimit.per_second", "0"}, {"auth.require_2fa_roles", ""}}) {

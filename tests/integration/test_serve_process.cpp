@@ -60,6 +60,7 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
                               {"REGISTRY_DB_OWNER_URL", db.ownerUrl()},
                               {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()},
                               {"REGISTRY_PSEUDONYM_KEY_FILE", registry::test::writeTestKeyFile()},
+                              {"REGISTRY_AUTH_TOTP_KEY_FILE", registry::test::writeTestKeyFile()},
                               {"REGISTRY_HTTP_PORT", std::to_string(port)},
                               {"REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000"},
                               {"REGISTRY_AUDIT_ANCHOR_INTERVAL_SECONDS", "1"},

@@ -1,11 +1,16 @@
 #include <boost/test/unit_test.hpp>
 
+#include "server/core/crypto.h"
 #include "server/core/totp.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/test_server.h"
 
+#include <pqxx/pqxx>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <thread>
 
 using registry::test::HttpResult;
@@ -67,6 +72,12 @@ std::string wrongCode(const std::string& secret, std::int64_t step) {
         for (std::int64_t s = step - 2; s <= step + 2; ++s) valid = valid || totp::codeAt(secret, s) == code;
         if (!valid) return code;
     }
+}
+
+std::string storedSecret(TestServer& server, const std::string& userId) {
+    pqxx::connection c(server.db().ownerUrl());
+    pqxx::read_transaction tx(c);
+    return tx.exec_params("SELECT secret FROM user_totp WHERE user_id = $1::uuid", userId)[0][0].as<std::string>();
 }
 
 long long auditCount(TestServer& server, const std::string& action, const std::string& detail) {
@@ -155,6 +166,38 @@ BOOST_AUTO_TEST_CASE(two_step_sign_in_refuses_wrong_replayed_and_far_codes) {
     BOOST_TEST(client.send("POST", "/api/v1/sessions/second-factor", "{\"code\": 123456}").status == 401);
 }
 
+BOOST_AUTO_TEST_CASE(the_web_apps_second_step_opens_a_cookie_session) {
+    TestServer server;
+    auto account = server.login("police", "oost_brabant");
+    auto client = server.client();
+    const auto enrolled = enrol(client, account.token);
+
+    auto first = client.send("POST", "/api/v1/sessions?cookie=true", credentials(account));
+    BOOST_TEST_REQUIRE(first.status == 200);
+    BOOST_TEST(first.header("set-cookie").empty());  // the password alone opens no session
+    const auto challenge = first.json()->getValue<std::string>("challenge_token");
+    auto bogus = client.send("POST", "/api/v1/sessions/second-factor?cookie=yes",
+                             secondStep(challenge, enrolled.recoveryCodes.at(0)));
+    BOOST_TEST(bogus.status == 400);
+
+    auto second = client.send("POST", "/api/v1/sessions/second-factor?cookie=true",
+                              secondStep(challenge, enrolled.recoveryCodes.at(0)));
+    BOOST_TEST_REQUIRE(second.status == 201);
+    BOOST_TEST(!second.json()->has("token"));
+    const auto csrf = second.json()->getValue<std::string>("csrf_token");
+    const std::string setCookie = second.header("set-cookie");
+    BOOST_TEST_REQUIRE(setCookie.rfind("registry_session=", 0) == 0u);
+    BOOST_TEST(setCookie.find("HttpOnly") != std::string::npos);
+    BOOST_TEST(setCookie.find("SameSite=Strict") != std::string::npos);
+    const std::string cookie = setCookie.substr(0, setCookie.find(';'));
+
+    auto me = client.request("GET", "/api/v1/me", "", {{"Cookie", cookie}});
+    BOOST_TEST_REQUIRE(me.status == 200);
+    BOOST_TEST(me.json()->getValue<std::string>("csrf_token") == csrf);
+    BOOST_TEST(me.json()->getValue<std::string>("expires_at") == second.json()->getValue<std::string>("expires_at"));
+    BOOST_TEST(!me.json()->getValue<bool>("second_factor_enrolment_required"));
+}
+
 BOOST_AUTO_TEST_CASE(a_recovery_code_works_once) {
     TestServer server;
     auto account = server.login("forensic_doctor", "oost_brabant");
@@ -205,7 +248,7 @@ BOOST_AUTO_TEST_CASE(a_mandatory_role_that_has_not_enrolled_can_only_enrol) {
     const auto token = login.json()->getValue<std::string>("token");
 
     for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/api/v1/me"}, {"GET", "/api/v1/users"}, {"GET", "/api/v1/audit"},
+             {"GET", "/api/v1/exams"}, {"GET", "/api/v1/users"}, {"GET", "/api/v1/audit"},
              {"GET", "/api/v1/sessions"}, {"GET", "/api/v1/regions"}}) {
         BOOST_TEST_CONTEXT(method << " " << path) {
             auto r = client.send(method, path, "", token);
@@ -216,13 +259,23 @@ BOOST_AUTO_TEST_CASE(a_mandatory_role_that_has_not_enrolled_can_only_enrol) {
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE outcome = 'denied' AND user_id = '" +
                                   admin.id + "' AND detail = 'second-factor enrolment required'") == 5);
 
+    // Who am I is open to it: that is how the web app, also after a reload, knows to enrol first.
+    auto me = client.get("/api/v1/me", token);
+    BOOST_TEST_REQUIRE(me.status == 200);
+    BOOST_TEST(me.json()->getValue<bool>("second_factor_enrolment_required"));
+    BOOST_TEST(me.json()->getValue<std::string>("expires_at") == login.json()->getValue<std::string>("expires_at"));
+
     // A role outside the setting is not held up.
     auto police = server.login("police", "oost_brabant");
-    BOOST_TEST(client.get("/api/v1/me", police.token).status == 200);
+    auto policeMe = client.get("/api/v1/me", police.token);
+    BOOST_TEST(policeMe.status == 200);
+    BOOST_TEST(!policeMe.json()->getValue<bool>("second_factor_enrolment_required"));
 
     enrol(client, token);
     BOOST_TEST(client.get("/api/v1/users", token).status == 200);
-    BOOST_TEST(client.get("/api/v1/me", token).status == 200);
+    me = client.get("/api/v1/me", token);
+    BOOST_TEST(me.status == 200);
+    BOOST_TEST(!me.json()->getValue<bool>("second_factor_enrolment_required"));
 }
 
 BOOST_AUTO_TEST_CASE(an_admin_reset_removes_the_second_factor_and_is_audited) {
@@ -261,6 +314,72 @@ BOOST_AUTO_TEST_CASE(the_operator_resets_a_second_factor_from_the_command_line) 
                                   "username = 'registry-cli' AND object_id = '" + admin.id + "'") == 1);
     auto unknown = registry::test::runRegistry({"--config", config, "user", "reset-2fa", "nobody-here"});
     BOOST_TEST(unknown.exitCode == 65);
+}
+
+BOOST_AUTO_TEST_CASE(totp_secrets_are_sealed_at_rest_and_sign_in_still_works) {
+    TestServer server;
+    auto account = server.login("police", "oost_brabant");
+    auto client = server.client();
+    const auto enrolled = enrol(client, account.token);
+
+    // What a copy of the database holds: AES-256-GCM under auth.totp_key_file, not the secret.
+    const std::string stored = storedSecret(server, account.id);
+    BOOST_TEST(stored.rfind("v1:", 0) == 0u);
+    BOOST_TEST(stored.find(registry::crypto::toHex(enrolled.secret)) == std::string::npos);
+    BOOST_TEST(stored.find(totp::base32Encode(enrolled.secret)) == std::string::npos);
+    BOOST_TEST(stored.size() == 3u + 2u * (12u + enrolled.secret.size() + 16u));
+
+    const auto challenge = passwordStep(client, account);
+    auto ok = client.send("POST", "/api/v1/sessions/second-factor",
+                          secondStep(challenge, totp::codeAt(enrolled.secret, currentStep() + 1)));
+    BOOST_TEST(ok.status == 201);
+}
+
+BOOST_AUTO_TEST_CASE(a_clear_secret_from_before_is_sealed_at_the_next_start) {
+    TestServer server;
+    auto account = server.login("police", "oost_brabant");
+    const auto enrolled = enrol(server.client(), account.token);
+    // As an enrolment made before secrets were sealed left it (schema/020).
+    server.db().execute("UPDATE user_totp SET secret = '" + registry::crypto::toHex(enrolled.secret) +
+                        "' WHERE user_id = '" + account.id + "'");
+
+    registry::app::RegistryServer restarted(server.config());
+    restarted.start();
+    const std::string stored = storedSecret(server, account.id);
+    BOOST_TEST(stored.rfind("v1:", 0) == 0u);
+    BOOST_TEST(stored.find(registry::crypto::toHex(enrolled.secret)) == std::string::npos);
+    BOOST_TEST(auditCount(server, "second_factor.seal_secrets", "1 clear TOTP secret(s) sealed") == 1);
+
+    registry::test::HttpClient client(restarted.port());
+    auto ok = client.send("POST", "/api/v1/sessions/second-factor",
+                          secondStep(passwordStep(client, account), totp::codeAt(enrolled.secret, currentStep() + 1)));
+    BOOST_TEST(ok.status == 201);
+    restarted.stop();
+}
+
+BOOST_AUTO_TEST_CASE(the_server_refuses_to_start_without_a_safe_totp_key_file) {
+    TestServer server;
+    const std::map<std::string, std::string> base = {
+        {"REGISTRY_DB_URL", server.db().serviceUrl()}, {"REGISTRY_DB_MIGRATE_ON_START", "false"},
+        {"REGISTRY_HTTP_PORT", "0"}, {"REGISTRY_PSEUDONYM_KEY_FILE", registry::test::writeTestKeyFile()}};
+    auto missing = registry::test::runRegistry({"serve"}, base);
+    BOOST_TEST(missing.exitCode == 78);
+    BOOST_TEST(missing.err.find("auth.totp_key_file") != std::string::npos);
+
+    const auto key = registry::test::writeTestKeyFile();
+    auto env = base;
+    env["REGISTRY_AUTH_TOTP_KEY_FILE"] = key;
+    ::chmod(key.c_str(), 0640);
+    auto readable = registry::test::runRegistry({"serve"}, env);
+    BOOST_TEST(readable.exitCode == 78);
+    BOOST_TEST(readable.err.find("auth.totp_key_file") != std::string::npos);
+    BOOST_TEST(readable.err.find("group or others") != std::string::npos);
+
+    std::ofstream(key, std::ios::trunc) << registry::crypto::toHex(registry::crypto::randomBytes(16)) << "\n";
+    ::chmod(key.c_str(), 0600);
+    auto shortKey = registry::test::runRegistry({"serve"}, env);
+    BOOST_TEST(shortKey.exitCode == 78);
+    BOOST_TEST(shortKey.err.find("too short") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

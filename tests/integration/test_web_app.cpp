@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_SUITE(web_app)
 BOOST_AUTO_TEST_CASE(pages_answer_the_app_document_under_the_csp) {
     TestServer server({{"web.root", kWebRoot}});
     auto client = server.client();
-    for (const std::string page : {"/", "/signin", "/dashboard", "/exams", "/exam", "/exam/history", "/outcome"}) {
+    for (const std::string page :
+         {"/", "/signin", "/dashboard", "/exams", "/exam", "/exam/history", "/outcome", "/account/two-factor"}) {
         BOOST_TEST_CONTEXT(page) {
             auto r = client.get(page + "?region=oost_brabant");
             BOOST_TEST(r.status == 200);

@@ -21,6 +21,7 @@ std::uint16_t freePort() {
 ServerProcess::ServerProcess(std::map<std::string, std::string> env) : env_(std::move(env)), port_(freePort()) {
     env_.emplace("REGISTRY_HTTP_PORT", std::to_string(port_));
     env_.emplace("REGISTRY_PSEUDONYM_KEY_FILE", writeTestKeyFile());
+    env_.emplace("REGISTRY_AUTH_TOTP_KEY_FILE", writeTestKeyFile());
     env_.emplace("REGISTRY_AUTH_PBKDF2_ITERATIONS", "1000");
     env_.emplace("REGISTRY_LOG_LEVEL", "warning");
 }

@@ -33,6 +33,7 @@ app::Config testConfig(const TestDatabase& db, const std::map<std::string, std::
     config.set("db.acquire_timeout_ms", "2000");
     config.set("db.schema_dir", TestDatabase::schemaDir());
     config.set("pseudonym.key_file", writeTestKeyFile());
+    config.set("auth.totp_key_file", writeTestKeyFile());
     config.set("auth.pbkdf2_iterations", "1000");
     config.set("log.level", "warning");
     config.set("import.mapping_dir", TestDatabase::sourceDir() + "/config/import");

@@ -34,6 +34,24 @@ Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result) {
     return body;
 }
 
+bool cookieSessionWanted(const Request& req) {
+    const auto cookieMode = req.queryParam("cookie");
+    if (cookieMode && *cookieMode != "true" && *cookieMode != "false") {
+        throw Error(ErrorKind::BadRequest, "cookie must be true or false.");
+    }
+    return cookieMode && *cookieMode == "true";
+}
+
+Response signedInResponse(const services::LoginResult& result, bool cookie, bool secureCookies) {
+    Poco::JSON::Object::Ptr body = loginJson(result);
+    if (!cookie) return Response::json(201, body);
+    // The web app's session: the token goes only into the HttpOnly cookie, never into the body
+    // where script could read it; the body carries the CSRF token instead.
+    body->remove("token");
+    body->set("csrf_token", csrfTokenFor(result.token));
+    return Response::json(201, body).withHeader("Set-Cookie", sessionCookieHeader(result.token, secureCookies));
+}
+
 namespace {
 
 Poco::JSON::Object::Ptr auditJson(const db::StoredAuditEvent& s) {
@@ -89,13 +107,8 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
         } catch (const Error&) {
             throw Error(ErrorKind::Unauthorized, "The username or password is incorrect.");
         }
-        // ?cookie=true: the web app's sign-in. The token goes only into an HttpOnly cookie, never
-        // into the body where script could read it; the body carries the CSRF token instead.
-        const auto cookieMode = req.queryParam("cookie");
-        if (cookieMode && *cookieMode != "true" && *cookieMode != "false") {
-            throw Error(ErrorKind::BadRequest, "cookie must be true or false.");
-        }
-        const bool cookie = cookieMode && *cookieMode == "true";
+        // ?cookie=true: the web app's sign-in, with the session in an HttpOnly cookie.
+        const bool cookie = cookieSessionWanted(req);
         auto result = deps.auth->login(*username, *password, callerOf(req));
         if (!result.challengeToken.empty()) {
             // Password right, second factor still to come: no session yet, only a token that
@@ -110,12 +123,7 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             body->set("methods", methods);
             return Response::json(200, body);
         }
-        Poco::JSON::Object::Ptr body = loginJson(result);
-        if (!cookie) return Response::json(201, body);
-        // The web app's session: the token goes only into the HttpOnly cookie.
-        body->remove("token");
-        body->set("csrf_token", csrfTokenFor(result.token));
-        return Response::json(201, body).withHeader("Set-Cookie", sessionCookieHeader(result.token, deps.secureCookies));
+        return signedInResponse(result, cookie, deps.secureCookies);
     });
 
     router.add("DELETE", "/api/v1/sessions/current", [deps](Request& req) {
@@ -134,6 +142,10 @@ void addIdentityRoutes(Router& router, IdentityDeps deps) {
             }
             return actions;
         }());
+        // The web app shows when the session ends, and sends a session that may only enrol
+        // straight to enrolment (also after a reload, when the login answer is gone).
+        if (!req.user->sessionExpiresAt.empty()) body->set("expires_at", req.user->sessionExpiresAt);
+        body->set("second_factor_enrolment_required", req.user->enrolmentOnly);
         // A reloaded web page has lost its CSRF token; its cookie session can ask for it again
         // here (a GET another origin cannot read).
         if (!req.header("Authorization")) {

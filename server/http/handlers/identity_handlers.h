@@ -25,4 +25,11 @@ Poco::JSON::Object::Ptr principalJson(const Principal& principal);
 // The 201 body of a completed sign-in (either step): {token, expires_at, user, ...}.
 Poco::JSON::Object::Ptr loginJson(const services::LoginResult& result);
 
+// ?cookie=true|false of either sign-in step (400 for anything else): the web app's cookie session.
+bool cookieSessionWanted(const Request& req);
+
+// The 201 answer of a completed sign-in: the bearer token in the body, or with `cookie` the token
+// only in an HttpOnly cookie and the session's CSRF token in the body.
+Response signedInResponse(const services::LoginResult& result, bool cookie, bool secureCookies);
+
 }  // namespace registry::http

@@ -12,6 +12,8 @@ void addSessionRoutes(Router& router, SessionDeps deps) {
     router.add("POST", "/api/v1/sessions/second-factor", [deps](Request& req) {
         const char* const failed =
             "The sign-in code is incorrect, expired or already used, or the sign-in step has expired.";
+        // ?cookie=true: the web app's second step; its session goes into the HttpOnly cookie.
+        const bool cookie = cookieSessionWanted(req);
         std::optional<std::string> challenge, code;
         // A malformed second step is the same 401 as a wrong code: nothing to learn from it.
         try {
@@ -23,7 +25,8 @@ void addSessionRoutes(Router& router, SessionDeps deps) {
             if (e.kind() != ErrorKind::ValidationFailed) throw;
             throw Error(ErrorKind::Unauthorized, failed);
         }
-        return Response::json(201, loginJson(deps.auth->completeSecondFactor(*challenge, *code, callerOf(req))));
+        return signedInResponse(deps.auth->completeSecondFactor(*challenge, *code, callerOf(req)), cookie,
+                                deps.secureCookies);
     });
 
     router.add("GET", "/api/v1/sessions", [deps](Request& req) {

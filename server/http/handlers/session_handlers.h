@@ -12,6 +12,7 @@ struct SessionDeps {
     services::AuthService* auth;
     services::TwoFactorService* twoFactor;
     std::size_t maxJsonDepth;
+    bool secureCookies;  // the server speaks TLS: session cookies get Secure
 };
 
 // The second sign-in step, second-factor enrolment and reset, and session management.

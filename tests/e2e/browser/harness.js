@@ -41,6 +41,8 @@ class Registry {
     fs.chmodSync(dir, 0o755);
     const key = path.join(dir, 'pseudonym.key');
     fs.writeFileSync(key, crypto.randomBytes(64).toString('hex'), { mode: 0o600 });
+    const totpKey = path.join(dir, 'totp.key');
+    fs.writeFileSync(totpKey, crypto.randomBytes(64).toString('hex'), { mode: 0o600 });
     this.port = await freePort();
     const url = (user) => `postgresql:///${this.database}?host=${PGHOST}&port=${PGPORT}&user=${user}`;
     this.config = path.join(dir, 'registry.properties');
@@ -52,6 +54,7 @@ class Registry {
       `db.schema_dir = ${path.join(SOURCE, 'schema')}`,
       `web.root = ${path.join(SOURCE, 'server/web/app')}`,
       `pseudonym.key_file = ${key}`,
+      `auth.totp_key_file = ${totpKey}`,
       'auth.pbkdf2_iterations = 1000',
       'log.level = warning',
       'demo.enabled = true',

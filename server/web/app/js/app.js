@@ -3,17 +3,20 @@
 // their state (the dashboard's filters) lives in the query string, so a view can be bookmarked.
 import { api, ApiError, onSessionExpired, setCsrfToken } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { lang, setLang, t, translateStatic } from './i18n.js';
+import { formatDateTime, lang, setLang, t, translateStatic } from './i18n.js';
 import { renderSignIn } from './signin.js';
 import { renderDashboard } from './dashboard.js';
 import { renderExam } from './entry.js';
 import { renderExamList } from './exam_list.js';
 import { renderHistory } from './exam_history.js';
 import { renderOutcome } from './outcome.js';
+import { renderTwoFactor } from './account.js';
 
 // The app's pages: each names the roles that may open it (the API decides too). A page added
 // here must also be added to StaticSite::pages() on the server. The first page a role may
-// open is its home.
+// open is its home, unless it says home: false.
+const ALL_ROLES = ['forensic_doctor', 'police', 'prosecutor', 'loef', 'researcher', 'pilot_lead', 'admin'];
+const ENROLMENT_PAGE = '/account/two-factor';
 const PAGES = {
   '/dashboard': {
     roles: ['pilot_lead', 'loef'],
@@ -24,21 +27,42 @@ const PAGES = {
   '/exam': { roles: ['forensic_doctor'], render: renderExam },
   '/exam/history': { roles: ['forensic_doctor', 'loef'], render: renderHistory },
   '/outcome': { roles: ['police', 'prosecutor'], render: renderOutcome },
+  [ENROLMENT_PAGE]: {
+    roles: ALL_ROLES,
+    home: false,
+    render: (main, user) => renderTwoFactor(main, user, { onEnrolled: () => go(homeOf(user.role), { replace: true }) }),
+  },
 };
 
 function homeOf(role) {
-  return Object.keys(PAGES).find((path) => PAGES[path].roles.includes(role)) || '/dashboard';
+  return Object.keys(PAGES).find((path) => PAGES[path].home !== false && PAGES[path].roles.includes(role)) || '/dashboard';
 }
 const main = document.getElementById('main');
 const signOutButton = document.getElementById('sign-out');
 const langButton = document.getElementById('lang-switch');
 const userName = document.getElementById('user-name');
+const sessionExpiry = document.getElementById('session-expiry');
+const accountLink = document.getElementById('account-link');
 let user = null;
+// Focus moves to the new page's heading after a route change inside the app, so that a screen
+// reader announces it and the keyboard starts there; a fresh page load keeps the browser's own
+// start (the skip link first).
+let moveFocus = false;
 
 function go(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
+  moveFocus = true;
   route();
+}
+
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  const target = heading || main;
+  if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  // An error summary or a field that a page focused on purpose keeps the focus.
+  if (main.contains(document.activeElement) && document.activeElement !== main) return;
+  target.focus({ preventScroll: false });
 }
 
 // Where to go after signing in: a page of this app only (never another origin).
@@ -53,15 +77,18 @@ function showSignIn(notice, next) {
   setCsrfToken(null);
   userName.textContent = '';
   signOutButton.hidden = true;
+  accountLink.hidden = true;
+  sessionExpiry.hidden = true;
   const url = new URL('/signin', location.origin);
   if (notice) url.searchParams.set('notice', notice);
   if (next) url.searchParams.set('next', next);
   if (location.pathname + location.search !== url.pathname + url.search) history.replaceState(null, '', url.pathname + url.search);
   renderSignIn(main, {
     notice,
-    onSignedIn: (signedIn) => {
-      user = signedIn;
-      go(safeNext(next), { replace: true });
+    onSignedIn: (session) => {
+      user = { ...session.user, expires_at: session.expires_at,
+        second_factor_enrolment_required: !!session.second_factor_enrolment_required };
+      go(user.second_factor_enrolment_required ? ENROLMENT_PAGE : safeNext(next), { replace: true });
     },
   });
 }
@@ -69,6 +96,15 @@ function showSignIn(notice, next) {
 function showUser() {
   userName.textContent = user.display_name;
   signOutButton.hidden = false;
+  // A session that may only enrol has nowhere else to go.
+  accountLink.hidden = !!user.second_factor_enrolment_required;
+  if (user.expires_at) {
+    sessionExpiry.textContent = t('session_until', { at: formatDateTime(user.expires_at) });
+    sessionExpiry.title = t('session_until_explain');
+    sessionExpiry.hidden = false;
+  } else {
+    sessionExpiry.hidden = true;
+  }
 }
 
 function showNoAccess() {
@@ -103,23 +139,34 @@ async function route() {
     return;
   }
   showUser();
+  // The API refuses everything else to such a session; the app says so by going to enrolment.
+  if (user.second_factor_enrolment_required && location.pathname !== ENROLMENT_PAGE) {
+    go(ENROLMENT_PAGE, { replace: true });
+    return;
+  }
   if (location.pathname === '/') {
     go(homeOf(user.role), { replace: true });
     return;
   }
   const page = PAGES[location.pathname];
+  const focusAfter = moveFocus;
+  moveFocus = false;
   if (!page || !page.roles.includes(user.role)) {
     showNoAccess();
+    if (focusAfter) focusHeading();
     return;
   }
   try {
     await page.render(main, user);
+    if (focusAfter) focusHeading();
   } catch (e) {
     // 401: the session ended while the page loaded; the expiry listener shows the sign-in.
     if (e instanceof ApiError && e.status === 401) return;
-    replaceChildren(main, h('p', { class: 'message message-error', role: 'alert' },
+    const summary = h('p', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'page-error' },
       e instanceof ApiError && e.status === 0 ? t('network_error')
-        : t('server_error', { id: (e instanceof ApiError && e.headers?.get('X-Request-Id')) || '?' })));
+        : t('server_error', { id: (e instanceof ApiError && e.headers?.get('X-Request-Id')) || '?' }));
+    replaceChildren(main, summary);
+    summary.focus();
   }
 }
 
@@ -147,10 +194,16 @@ function applyLanguage() {
 langButton.addEventListener('click', () => {
   setLang(lang() === 'nl' ? 'en' : 'nl');
   applyLanguage();
-  if (user) userName.textContent = user.display_name;
+  if (user) showUser();
   route();
 });
 
-window.addEventListener('popstate', () => route());
+accountLink.addEventListener('click', (event) => {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  go(ENROLMENT_PAGE);
+});
+
+window.addEventListener('popstate', () => { moveFocus = true; route(); });
 applyLanguage();
 route();

@@ -49,7 +49,7 @@ function filterForm(user, regions, filters, onChange) {
   const to = h('input', { id: 'filter-to', name: 'to', type: 'date', value: filters.to, required: true });
   const radio = (value) => h('label', { class: 'radio' },
     h('input', { type: 'radio', name: 'granularity', value, checked: filters.granularity === value }), t(value));
-  const error = h('p', { id: 'filter-error', class: 'message message-error', role: 'alert', hidden: true });
+  const error = h('p', { id: 'filter-error', class: 'message message-error', role: 'alert', tabindex: '-1', hidden: true });
 
   const current = () => ({
     region: user.region || region.value,
@@ -63,6 +63,7 @@ function filterForm(user, regions, filters, onChange) {
     if (!DATE.test(next.from) || !DATE.test(next.to) || next.from > next.to) {
       error.textContent = t('invalid_period');
       error.hidden = false;
+      error.focus();  // the error summary takes the focus, so it is read out and acted on
       return;
     }
     error.hidden = true;
@@ -170,10 +171,12 @@ export async function renderDashboard(main, user, { navigate }) {
     } catch (e) {
       if (seq !== loadSeq || !(e instanceof ApiError)) { if (!(e instanceof ApiError)) throw e; return; }
       if (e.status === 401) return;  // the shell shows the sign-in page with the expiry message
-      replaceChildren(results, h('p', { class: 'message message-error', role: 'alert', id: 'dashboard-error' },
+      const summary = h('p', { class: 'message message-error', role: 'alert', id: 'dashboard-error', tabindex: '-1' },
         e.status === 0 ? t('network_error')
           : e.status >= 500 ? t('server_error', { id: e.headers?.get('X-Request-Id') || '?' })
-            : t('dashboard_unavailable', { detail: e.problem.detail || e.problem.title || e.status })));
+            : t('dashboard_unavailable', { detail: e.problem.detail || e.problem.title || e.status }));
+      replaceChildren(results, summary);
+      summary.focus();
     } finally {
       if (seq === loadSeq) main.removeAttribute('aria-busy');
     }
