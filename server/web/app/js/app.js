@@ -72,6 +72,15 @@ function safeNext(value) {
   return url.origin === location.origin && (url.pathname === '/' || url.pathname in PAGES) ? url.pathname + url.search : '/';
 }
 
+// Each page draws into a container of its own. A page still loading when the user signs out or
+// moves on then writes into a container that is no longer shown, never over the page that
+// replaced it.
+function freshView() {
+  const view = h('div', { class: 'view' });
+  replaceChildren(main, view);
+  return view;
+}
+
 function showSignIn(notice, next) {
   user = null;
   setCsrfToken(null);
@@ -83,7 +92,7 @@ function showSignIn(notice, next) {
   if (notice) url.searchParams.set('notice', notice);
   if (next) url.searchParams.set('next', next);
   if (location.pathname + location.search !== url.pathname + url.search) history.replaceState(null, '', url.pathname + url.search);
-  renderSignIn(main, {
+  renderSignIn(freshView(), {
     notice,
     onSignedIn: (session) => {
       user = { ...session.user, expires_at: session.expires_at,
@@ -156,12 +165,14 @@ async function route() {
     if (focusAfter) focusHeading();
     return;
   }
+  const view = freshView();
   try {
-    await page.render(main, user);
-    if (focusAfter) focusHeading();
+    await page.render(view, user);
+    if (focusAfter && view.isConnected) focusHeading();
   } catch (e) {
     // 401: the session ended while the page loaded; the expiry listener shows the sign-in.
-    if (e instanceof ApiError && e.status === 401) return;
+    // A page left while it loaded has nothing to say either.
+    if ((e instanceof ApiError && e.status === 401) || !view.isConnected) return;
     const summary = h('p', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'page-error' },
       e instanceof ApiError && e.status === 0 ? t('network_error')
         : t('server_error', { id: (e instanceof ApiError && e.headers?.get('X-Request-Id')) || '?' }));
