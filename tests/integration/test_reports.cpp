@@ -250,11 +250,7 @@ BOOST_AUTO_TEST_CASE(indicators_match_an_independent_count_and_resist_the_intrud
     std::vector<registry::test::Relation> relations;
     const std::vector<std::string> regions{"midden_nederland", "oost_nederland", "oost_brabant"};
     std::vector<std::string> months;
-    for (int m = 1; m <= 6; ++m) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "2026-%02d", m);
-        months.push_back(buf);
-    }
+    for (int m = 1; m <= 6; ++m) months.push_back("2026-0" + std::to_string(m));
     for (const std::string& t : std::vector<std::string>{"E", "W"}) {
         for (const auto& m : months) {
             relations.push_back({t + "|" + m + "|*", {t + "|" + m + "|midden_nederland", t + "|" + m + "|oost_nederland", t + "|" + m + "|oost_brabant"}});
