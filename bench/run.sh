@@ -6,6 +6,7 @@
 #   BENCH_PG_PORT   port of the throwaway cluster's socket (default 55434)
 #   BENCH_IMPORT_RECORDS  records bench_import generates and imports (default 1000000)
 #   BENCH_VALIDATOR_ARGS, BENCH_API_ARGS, BENCH_BULK_ARGS, BENCH_IMPORT_ARGS: extra options for each program
+#   BENCH_ONLY      space-separated subset to run (validator api bulk import reports); default all
 #
 # Stops its PostgreSQL and removes its data directory on exit.
 set -euo pipefail
@@ -19,6 +20,9 @@ build_project Release
 # Durability is irrelevant for a throwaway cluster (the figures say so).
 throwaway_cluster registry-bench "${BENCH_PG_PORT:-55434}"
 BENCH_DIR="$THROWAWAY_DIR"
+
+# want NAME: whether BENCH_ONLY (empty: everything) names this benchmark.
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 url() { echo "postgresql:///$1?host=$BENCH_DIR/pg&port=$PGPORT&user=$2"; }
 
@@ -38,30 +42,40 @@ echo
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL $(pg_bindir | grep -o '[0-9]*' | tail -n 1) with fsync=off"
 echo
 
+if want validator; then
 log "bench_validator"
 # shellcheck disable=SC2086
 "$BUILD_DIR/bench/bench_validator" ${BENCH_VALIDATOR_ARGS:-}
+fi
 echo
 
+if want api; then
 log "bench_api"
 # shellcheck disable=SC2086
 TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_api" --db-url "$(url bench_api registry_app)" \
   --owner-url "$(url bench_api registry_owner)" ${BENCH_API_ARGS:-}
+fi
 echo
 
+if want bulk; then
 log "bench_bulk_load ($BENCH_EXAMS exams)"
 # shellcheck disable=SC2086
 "$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url bench_bulk registry_owner)" --count "$BENCH_EXAMS" \
   ${BENCH_BULK_ARGS:-}
+fi
 echo
 
+if want import; then
 log "bench_import (${BENCH_IMPORT_RECORDS:-1000000} records)"
 # shellcheck disable=SC2086
 TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_import" --db-url "$(url bench_import registry_app)" \
   --owner-url "$(url bench_import registry_owner)" --count "${BENCH_IMPORT_RECORDS:-1000000}" ${BENCH_IMPORT_ARGS:-}
-
+fi
 echo
+
+if want reports; then
 log "bench_reports"
 # shellcheck disable=SC2086
 TMPDIR="$BENCH_DIR" "$BUILD_DIR/bench/bench_reports" --db-url "$(url bench_bulk registry_app)" \
   --api-db-url "$(url bench_api registry_app)" ${BENCH_REPORTS_ARGS:-}
+fi

@@ -197,8 +197,20 @@ FileScan scanCsv(std::istream& in, const ReaderLimits& limits) {
     std::vector<std::string> fields;
     if (!reader.next(fields)) throw FileRefused("empty_file", "the file is empty");
     for (auto& f : fields) scan.header.push_back(trimCell(f));
-    while (reader.next(fields)) ++scan.records;
+    std::size_t unnamedFrom = scan.header.size();
+    while (unnamedFrom > 0 && scan.header[unnamedFrom - 1].empty()) --unnamedFrom;
+    std::vector<bool> holdsData(scan.header.size() - unnamedFrom, false);
+    while (reader.next(fields)) {
+        ++scan.records;
+        for (std::size_t i = unnamedFrom; i < fields.size() && i < scan.header.size(); ++i) {
+            if (!holdsData[i - unnamedFrom] && !trimCell(fields[i]).empty()) holdsData[i - unnamedFrom] = true;
+        }
+    }
     if (scan.records == 0) throw FileRefused("no_records", "the file holds a header but no records");
+    while (scan.header.size() > unnamedFrom && !holdsData[scan.header.size() - unnamedFrom - 1]) {
+        scan.header.pop_back();
+        ++scan.droppedColumns;
+    }
     return scan;
 }
 

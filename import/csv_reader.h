@@ -26,8 +26,13 @@ struct FileScan {
     std::string sha256;  // of the bytes as received, lower-case hex
     Encoding encoding = Encoding::Utf8;
     char delimiter = ';';
-    std::vector<std::string> header;  // decoded, trimmed
+    std::vector<std::string> header;  // decoded, trimmed; without the dropped columns below
     long records = 0;                 // data records (the header excluded)
+    // Trailing columns whose header and every value are empty (Excel writes `;;;` at the end of
+    // every line when cells beyond the data were ever touched): left out of `header`; each
+    // record's cells beyond header.size() are empty and dropped by the importer. An unnamed
+    // column holding data stays in `header`, so the mapping refuses it.
+    std::size_t droppedColumns = 0;
 };
 
 // Reads the stream twice (it must be seekable): bytes first (digest, encoding, binary content),

@@ -157,6 +157,7 @@ void Mapping::bind(const std::vector<std::string>& header) {
     ruleOfColumn_.assign(header.size(), -1);
     columnIndex_.clear();
     for (std::size_t i = 0; i < header.size(); ++i) {
+        if (header[i].empty()) continue;  // an unnamed column is refused below
         if (columnIndex_.count(header[i])) {
             throw FileRefused("bad_header", "column '" + header[i] + "' occurs twice in the header");
         }
@@ -177,6 +178,10 @@ void Mapping::bind(const std::vector<std::string>& header) {
         throw FileRefused("bad_header", "the header lacks column(s) " + list + " of mapping " + name_);
     }
     for (std::size_t i = 0; i < header.size(); ++i) {
+        if (ruleOfColumn_[i] < 0 && header[i].empty()) {
+            throw FileRefused("bad_header", "column " + std::to_string(i + 1) +
+                                                " has no name in the header but holds data: name it or delete it");
+        }
         if (ruleOfColumn_[i] < 0) {
             throw FileRefused("bad_header", "column " + std::to_string(i + 1) + " ('" + header[i].substr(0, 80) +
                                                 "') is not part of mapping " + name_);

@@ -84,7 +84,8 @@ RegistryServer::RegistryServer(const Config& config) {
     const auto importing = importSettings(config);
     imports_ = std::make_unique<services::ImportJobs>(
         *pool_, *forms_, exams_->pseudonymiser(),
-        services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes});
+        services::ImportJobSettings{importing.mappingDir, importing.batchSize, importing.threads, importing.maxRecordBytes,
+                                    4, 50, importing.jobStaleSeconds});
     // Reports and exports read from db.report_url (a streaming replica) when it is set.
     reportPool_ = config.getString("db.report_url").empty()
                       ? pool_

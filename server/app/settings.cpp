@@ -137,6 +137,7 @@ ImportSettings importSettings(const Config& config) {
     s.threads = static_cast<unsigned>(config.getInt("import.threads", 0, 256));
     s.maxRecordBytes = static_cast<std::size_t>(config.getInt("import.max_record_bytes", 1024, 64 << 20));
     s.maxUploadBytes = static_cast<std::size_t>(config.getInt("import.max_upload_bytes", 1024, 1LL << 34));
+    s.jobStaleSeconds = static_cast<int>(config.getInt("import.job_stale_seconds", 2, 24 * 3600));
     return s;
 }
 

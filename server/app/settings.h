@@ -39,6 +39,7 @@ struct ImportSettings {
     unsigned threads = 0;
     std::size_t maxRecordBytes = 1 << 20;
     std::size_t maxUploadBytes = 64 << 20;
+    int jobStaleSeconds = 60;
 };
 ImportSettings importSettings(const Config& config);
 

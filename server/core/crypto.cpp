@@ -22,6 +22,9 @@ struct MacFree {
 struct MacCtxFree {
     void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); }
 };
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
 struct MdFree {
     void operator()(EVP_MD* p) const { EVP_MD_free(p); }
 };
@@ -187,6 +190,69 @@ std::string base64UrlEncode(const std::string& in) {
         if (c == '+') c = '-';
         else if (c == '/') c = '_';
     }
+    return out;
+}
+
+namespace {
+constexpr std::size_t kNonceBytes = 12, kTagBytes = 16;
+}
+
+std::string seal(const std::string& key, const std::string& plaintext, const std::string& context) {
+    if (key.size() != 32) throw std::invalid_argument("seal: the key must be 32 bytes");
+    if (plaintext.size() > INT_MAX / 2 || context.size() > INT_MAX / 2) throw std::invalid_argument("seal: too long");
+    const std::string nonce = randomBytes(kNonceBytes);
+    std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) fail("EVP_CIPHER_CTX_new");
+    const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+    const auto* n = reinterpret_cast<const unsigned char*>(nonce.data());
+    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k, n) != 1) fail("EVP_EncryptInit_ex");
+    int len = 0;
+    if (!context.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
+                                              static_cast<int>(context.size())) != 1) {
+        fail("EVP_EncryptUpdate(aad)");
+    }
+    std::string out = nonce;
+    out.resize(kNonceBytes + plaintext.size() + kTagBytes);
+    auto* body = reinterpret_cast<unsigned char*>(&out[kNonceBytes]);
+    if (!plaintext.empty() && EVP_EncryptUpdate(ctx.get(), body, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+                                                static_cast<int>(plaintext.size())) != 1) {
+        fail("EVP_EncryptUpdate");
+    }
+    if (EVP_EncryptFinal_ex(ctx.get(), body + plaintext.size(), &len) != 1) fail("EVP_EncryptFinal_ex");
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes), body + plaintext.size()) != 1) {
+        fail("EVP_CTRL_GCM_GET_TAG");
+    }
+    return out;
+}
+
+std::string unseal(const std::string& key, const std::string& sealed, const std::string& context) {
+    if (key.size() != 32) throw std::invalid_argument("unseal: the key must be 32 bytes");
+    if (sealed.size() < kNonceBytes + kTagBytes || sealed.size() > INT_MAX / 2 || context.size() > INT_MAX / 2) {
+        throw std::invalid_argument("unseal: not a sealed value");
+    }
+    const std::size_t length = sealed.size() - kNonceBytes - kTagBytes;
+    std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) fail("EVP_CIPHER_CTX_new");
+    const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+    const auto* n = reinterpret_cast<const unsigned char*>(sealed.data());
+    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k, n) != 1) fail("EVP_DecryptInit_ex");
+    int len = 0;
+    if (!context.empty() && EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
+                                              static_cast<int>(context.size())) != 1) {
+        fail("EVP_DecryptUpdate(aad)");
+    }
+    std::string out(length, '\0');
+    const auto* body = reinterpret_cast<const unsigned char*>(sealed.data() + kNonceBytes);
+    if (length && EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(&out[0]), &len, body,
+                                    static_cast<int>(length)) != 1) {
+        fail("EVP_DecryptUpdate");
+    }
+    std::string tag = sealed.substr(kNonceBytes + length);
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), &tag[0]) != 1) {
+        fail("EVP_CTRL_GCM_SET_TAG");
+    }
+    unsigned char rest[16];
+    if (EVP_DecryptFinal_ex(ctx.get(), rest, &len) != 1) throw std::invalid_argument("unseal: wrong key, context or bytes");
     return out;
 }
 

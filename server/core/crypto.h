@@ -21,6 +21,13 @@ std::string hmacSha1(const std::string& key, const std::string& data);
 std::string pbkdf2Sha256(const std::string& password, const std::string& salt, unsigned iterations,
                          std::size_t length);
 
+// AES-256-GCM with a random 12-byte nonce: returns nonce || ciphertext || 16-byte tag. `key`
+// must be 32 bytes (std::invalid_argument otherwise); `context` is authenticated, not stored.
+std::string seal(const std::string& key, const std::string& plaintext, const std::string& context);
+// The plaintext of seal(); throws std::invalid_argument when the key or context differ or the
+// bytes were altered.
+std::string unseal(const std::string& key, const std::string& sealed, const std::string& context);
+
 // n bytes from the OpenSSL CSPRNG.
 std::string randomBytes(std::size_t n);
 

@@ -105,6 +105,12 @@ std::vector<std::string> Pseudonymiser::pseudonymsAllVersions(const std::string&
     return out;
 }
 
+std::string Pseudonymiser::derivedKey(const std::string& purpose, int version) const {
+    if (version < baseVersion() || version > keyVersion_) throw std::out_of_range("derivedKey: key version not held");
+    const auto& key = version == keyVersion_ ? key_ : previousKeys_[static_cast<std::size_t>(version - baseVersion())];
+    return crypto::hmacSha256(key, "registry derived key: " + purpose);
+}
+
 std::string Pseudonymiser::pseudonymise(const std::string& clear) const { return pseudonymsAllVersions(clear).back(); }
 
 std::string Pseudonymiser::forward(const std::string& pseudonym, int fromVersion) const {

@@ -55,6 +55,12 @@ public:
     // std::out_of_range if the chain does not hold that version.
     std::string forward(const std::string& pseudonym, int fromVersion) const;
 
+    // A 32-byte key for another use of the secret (e.g. sealing what must not be stored in
+    // clear), HMAC(key of `version`, "registry derived key: " + purpose). The label holds lower
+    // case and spaces, so it can never be a normalised reference or a hex pseudonym: a derived
+    // key is never a pseudonym. Throws std::out_of_range if the chain does not hold `version`.
+    std::string derivedKey(const std::string& purpose, int version) const;
+
     int keyVersion() const { return keyVersion_; }
     // The oldest version the chain can bring forward.
     int baseVersion() const { return keyVersion_ - static_cast<int>(previousKeys_.size()); }

@@ -83,9 +83,11 @@ Generated generate(pqxx::connection& c, pqxx::transaction_base& tx) {
     return g;
 }
 
-std::string upsert(const Generated& g, const std::string& where) {
+// `exams` is the table or, in the exams trigger, its transition table (the rows as the
+// statement left them: reading them there spares a second lookup of every row in exams).
+std::string upsert(const Generated& g, const std::string& where, const std::string& exams = "exams") {
     return "INSERT INTO exam_facts (" + g.columnList + ")\nSELECT " + g.selectList +
-           "\n  FROM exams e LEFT JOIN exam_outcomes o ON o.exam_id = e.id\n" + where +
+           "\n  FROM " + exams + " e LEFT JOIN exam_outcomes o ON o.exam_id = e.id\n" + where +
            "\nON CONFLICT (exam_id) DO UPDATE SET " + g.updateList;
 }
 
@@ -104,7 +106,7 @@ bool FactStorage::sync(pqxx::connection& owner) {
     // Statement-level triggers over transition tables: one set-based upsert per statement, so
     // a COPY of a million rows costs one join, not a million function calls.
     sql << "CREATE OR REPLACE FUNCTION exam_facts_from_exams() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
-        << upsert(g, " WHERE e.id IN (SELECT id FROM changed_rows)") << ";\nRETURN NULL;\nEND\n$fn$;\n";
+        << upsert(g, "", "changed_rows") << ";\nRETURN NULL;\nEND\n$fn$;\n";
     sql << "CREATE OR REPLACE FUNCTION exam_facts_from_outcomes() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
         << upsert(g, " WHERE e.id IN (SELECT exam_id FROM changed_rows)") << ";\nRETURN NULL;\nEND\n$fn$;\n";
     for (const char* table : {"exams", "exam_outcomes"}) {

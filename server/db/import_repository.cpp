@@ -22,6 +22,16 @@ SELECT import_key FROM exams WHERE import_key = ANY($1::text[])
 UNION ALL
 SELECT import_key FROM import_erased_keys WHERE import_key = ANY($1::text[]))SQL"};
 
+// The `import` version row of each exam just copied, from the stored row itself: the document
+// is not sent and parsed a second time.
+const Query kVersionsFromExams{"import_versions_from_exams", R"SQL(
+INSERT INTO exam_versions (exam_id, version, kind, status, fields, victim_pseudonym, police_pseudonym, changed_by,
+                           reason, pseudonym_key_version)
+SELECT id, version, 'import', status, fields, victim_pseudonym, police_pseudonym, author_id,
+       'imported from ' || import_source_file || ' record ' || import_record_number, pseudonym_key_version
+  FROM exams
+ WHERE id = ANY($1::uuid[]))SQL"};
+
 // A text[] literal; every element quoted, quotes and backslashes escaped.
 std::string arrayLiteral(const std::vector<std::string>& values) {
     std::string out = "{";
@@ -119,25 +129,10 @@ void ImportRepository::copyExams(pqxx::transaction_base& tx, const std::vector<c
         }
         copy.complete();
     }
-    pqxx::stream_to copy(tx, "exam_versions",
-                         std::vector<std::string>{"exam_id", "version", "kind", "status", "fields", "victim_pseudonym",
-                                                  "police_pseudonym", "changed_by", "reason", "pseudonym_key_version"});
-    for (const auto* e : exams) {
-        const auto& w = e->write;
-        cells.clear();
-        cells.add(w.id);
-        cells.add(std::to_string(w.version));
-        cells.add(std::string("import"));
-        cells.add(w.status);
-        cells.add(w.fieldsJson);
-        cells.add(w.victimPseudonym);
-        cells.add(w.policePseudonym);
-        cells.add(w.authorId);
-        cells.add("imported from " + p.sourceFile + " record " + std::to_string(e->recordNumber));
-        cells.add(std::to_string(w.keyVersion));
-        copy << cells.row<10>();
-    }
-    copy.complete();
+    std::vector<std::string> ids;
+    ids.reserve(exams.size());
+    for (const auto* e : exams) ids.push_back(e->write.id);
+    exec(tx, kVersionsFromExams, arrayLiteral(ids));
 }
 
 }  // namespace registry::db

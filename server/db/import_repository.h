@@ -27,7 +27,8 @@ struct ImportProvenance {
 };
 
 // Bulk writes of the legacy import: the same tables and columns as ExamRepository::insert and
-// insertVersion (so every trigger on them runs for imports too), written with COPY.
+// insertVersion (so every trigger on them runs for imports too): the exams with COPY, their
+// version rows with one INSERT ... SELECT from the rows just copied.
 class ImportRepository {
 public:
     // Serialises imports until the transaction ends, so that the key check below and the
@@ -35,7 +36,7 @@ public:
     static void lock(pqxx::transaction_base& tx);
     // Which of `keys` are already stored, or were stored and then erased.
     static std::set<std::string> existingKeys(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
-    // Exam rows, then one `import` version row each.
+    // Exam rows (COPY), then one `import` version row each (copied from the stored rows).
     static void copyExams(pqxx::transaction_base& tx, const std::vector<const ImportedExam*>& exams,
                           const ImportProvenance& provenance);
 };

@@ -8,7 +8,6 @@
 
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +23,7 @@ struct ImportJobSettings {
     std::size_t maxRecordBytes = 1 << 20;
     std::size_t maxQueued = 4;     // uploads waiting for the worker; more are refused (503)
     std::size_t keepFinished = 50;  // finished jobs kept for GET; the oldest are forgotten
+    int staleSeconds = 60;          // an unfinished job no server vouched for this long was interrupted
 };
 
 struct ImportJobView {
@@ -39,10 +39,13 @@ struct ImportJobView {
 // same engine as `registry import`. The upload is checked as a whole before it is queued, so a
 // hostile file is refused at once (422) and nothing is written.
 //
-// Jobs live in this process only: the records an import writes are in PostgreSQL, but its
-// status and row errors, which name the uploader's Dossiernummers in clear, are kept in memory
-// and shown only to the user who uploaded them; a restart forgets them (re-uploading is safe:
-// the import is idempotent).
+// Jobs are kept in PostgreSQL (schema/040_import_jobs.sql), so their status, summary and row
+// errors survive a restart and any instance answers for them; only the uploader sees a job.
+// The upload itself lives in this process's memory until its job ends. While a job is queued or
+// running here, a heartbeat vouches for it; one that nobody vouched for in `staleSeconds` (its
+// server stopped) is reported as failed, `interrupted` (re-uploading is safe: the import is
+// idempotent). Row errors name the uploader's Dossiernummers: they are stored sealed with a key
+// derived from the pseudonym key, never in clear.
 class ImportJobs {
 public:
     ImportJobs(db::ConnectionPool& pool, FormCatalog& forms, const core::Pseudonymiser& pseudonymiser,
@@ -62,6 +65,8 @@ public:
 private:
     struct Job;
     void work();
+    void heartbeat();
+    void record(Job& job, const import::ImportProgress& progress, bool force);
 
     db::ConnectionPool& pool_;
     FormCatalog& forms_;
@@ -69,12 +74,11 @@ private:
     ImportJobSettings settings_;
     std::mutex mutex_;
     std::condition_variable wake_, idle_;
+    std::condition_variable stop_;
     std::deque<std::shared_ptr<Job>> queue_;
-    std::map<std::string, std::shared_ptr<Job>> jobs_;
-    std::deque<std::string> finished_;
-    bool busy_ = false;
+    std::shared_ptr<Job> running_;
     bool stopping_ = false;
-    std::thread worker_;
+    std::thread worker_, heartbeat_;
 };
 
 }  // namespace registry::services

@@ -1,12 +1,15 @@
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/cli_runner.h"
 #include "tests/support/import_files.h"
+#include "tests/support/server_process.h"
 #include "tests/support/test_server.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 using namespace registry::test;
@@ -22,7 +25,7 @@ HttpResult upload(const HttpClient& client, const std::string& token, const std:
 
 // Polls the job until it has finished.
 Poco::JSON::Object::Ptr finished(const HttpClient& client, const std::string& token, const std::string& id) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
     while (std::chrono::steady_clock::now() < deadline) {
         const auto r = client.get("/api/v1/imports/" + id, token);
         BOOST_REQUIRE_EQUAL(r.status, 200);
@@ -133,6 +136,78 @@ BOOST_AUTO_TEST_CASE(faulty_uploads_get_precise_4xx_and_write_nothing) {
     const auto ok = finished(client, admin.token, startedJob(upload(client, admin.token, csv)));
     BOOST_TEST(ok->getObject("summary")->getValue<long>("imported") == 3);
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM exams") == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_answers_after_a_server_restart_and_one_cut_short_says_it_was_interrupted) {
+    TestDatabase db;
+    const std::map<std::string, std::string> env{{"REGISTRY_DB_URL", db.serviceUrl()},
+                                                 {"REGISTRY_DB_OWNER_URL", db.ownerUrl()},
+                                                 {"REGISTRY_DB_SCHEMA_DIR", TestDatabase::schemaDir()},
+                                                 {"REGISTRY_PSEUDONYM_KEY_FILE", writeTestKeyFile()},
+                                                 {"REGISTRY_IMPORT_MAPPING_DIR", TestDatabase::sourceDir() + "/config/import"},
+                                                 {"REGISTRY_IMPORT_THREADS", "1"},
+                                                 {"REGISTRY_IMPORT_BATCH_SIZE", "100"},
+                                                 {"REGISTRY_IMPORT_JOB_STALE_SECONDS", "2"},
+                                                 // A password session is enough here (the second factor has its own tests).
+                                                 {"REGISTRY_AUTH_REQUIRE_2FA_ROLES", "researcher"},
+                                                 // finished() polls every 20 ms, faster than one user's rate limit.
+                                                 {"REGISTRY_RATELIMIT_PER_SECOND", "0"}};
+    ServerProcess first(env);
+    first.start();
+    const auto config = writePropertiesFile("db.url = " + db.serviceUrl() + "\nauth.pbkdf2_iterations = 1000\nlog.level = warning\n");
+    BOOST_TEST_REQUIRE(runRegistry({"--config", config, "user", "add", "--username", "restart.loef", "--role", "loef",
+                                    "--password-stdin"},
+                                   {}, "a long enough password\n")
+                           .exitCode == 0);
+    const auto login = HttpClient(first.port())
+                           .request("POST", "/api/v1/sessions",
+                                    R"({"username":"restart.loef","password":"a long enough password"})",
+                                    {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(login.status == 201, login.body);
+    const std::string token = login.json()->getValue<std::string>("token");
+
+    const auto job = finished(HttpClient(first.port()), token,
+                              startedJob(upload(HttpClient(first.port()), token, readFile(sampleCsvPath()))));
+    BOOST_REQUIRE(job->getValue<std::string>("status") == "done");
+    BOOST_TEST(job->getArray("errors")->size() == 10u);
+    const std::string before = Poco::Dynamic::Var(job).toString();
+    BOOST_TEST(first.terminate() == 0);
+
+    // Another process on the same database and key: the same job, errors and Dossiernummers.
+    ServerProcess second(env);
+    second.start();
+    const auto id = job->getValue<std::string>("id");
+    const auto after = HttpClient(second.port()).get("/api/v1/imports/" + id, token);
+    BOOST_TEST_REQUIRE(after.status == 200, after.body);
+    BOOST_TEST(Poco::Dynamic::Var(after.json()).toString() == before);
+    // Stored without the clear Dossiernummers (only sealed), and still the uploader's alone.
+    BOOST_TEST(db.scalar("SELECT count(*) FROM import_job_errors WHERE job_id = '" + id + "' AND dossier_sealed IS NOT NULL") == 10);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM import_job_errors WHERE position('LOEF-' in encode(dossier_sealed, 'escape')) > 0 "
+                         "OR value LIKE '%LOEF-20%'") == 0);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM import_jobs WHERE id = '" + id + "' AND status = 'done'") == 1);
+
+    // A job whose server is killed while it runs is reported as interrupted, not as running forever.
+    const auto big = startedJob(upload(HttpClient(second.port()), token, generatedCsv(10000, "restart")));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (db.scalar("SELECT count(*) FROM import_jobs WHERE id = '" + big + "' AND status = 'running'") == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    second.kill9();
+    BOOST_TEST_REQUIRE(db.scalar("SELECT count(*) FROM import_jobs WHERE id = '" + big + "' AND status = 'running'") == 1);
+    ServerProcess third(env);
+    third.start();
+    const auto cut = finished(HttpClient(third.port()), token, big);
+    BOOST_TEST(cut->getValue<std::string>("status") == "failed");
+    BOOST_TEST(cut->getObject("failure")->getValue<std::string>("code") == "interrupted");
+    BOOST_TEST(cut->get("summary").isEmpty());
+    // Uploading it again completes the import: exactly the file's records, no duplicates.
+    const auto again = finished(HttpClient(third.port()), token,
+                                startedJob(upload(HttpClient(third.port()), token, generatedCsv(10000, "restart"))));
+    BOOST_TEST(again->getValue<std::string>("status") == "done");
+    BOOST_TEST(db.scalar("SELECT count(*) FROM exams WHERE import_key IS NOT NULL AND import_source_file = 'legacy-interim-2025.csv'") ==
+               390 + 10000);
+    BOOST_TEST(third.terminate() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -220,6 +220,30 @@ BOOST_FIXTURE_TEST_CASE(windows_1252_utf8_and_utf8_with_bom_give_identical_resul
     BOOST_TEST(summaries["cp1252"] == summaries["utf-8-bom"]);
 }
 
+BOOST_FIXTURE_TEST_CASE(trailing_empty_excel_columns_are_accepted_and_an_unnamed_column_with_data_refused, Fixture) {
+    auto records = sampleRecords();
+    for (auto& record : records) record.insert(record.end(), {"", "", ""});
+    const std::string report = writeTempFile("errors.csv", "");
+    const auto r = import(writeTempFile("trailing.csv", toCsv(records)), {"--errors", report});
+    BOOST_TEST(r.exitCode == 65, r.err);
+    BOOST_TEST(has(r.out, "read: 400"), r.out);
+    BOOST_TEST(has(r.out, "imported: " + std::to_string(expectedAccepted())), r.out);
+    BOOST_TEST(has(r.out, "rejected: 10"), r.out);
+    checkAgainstExpected(readReport(report));
+    BOOST_TEST(exams() == expectedAccepted());
+
+    // The same file with one value in an unnamed column: refused as a whole, nothing written.
+    TestDatabase other;
+    records[200][records[200].size() - 2] = "vergeten";
+    const auto refused = runRegistry({"--config", importConfigFile(other.serviceUrl(), other.ownerUrl()), "import",
+                                      writeTempFile("unnamed-data.csv", toCsv(records)), "--mapping", kMapping});
+    BOOST_TEST(refused.exitCode == 66, refused.err);
+    BOOST_TEST(has(refused.err, "bad_header"), refused.err);
+    BOOST_TEST(has(refused.err, "has no name in the header but holds data"), refused.err);
+    BOOST_TEST(has(refused.err, "nothing was imported"), refused.err);
+    BOOST_TEST(other.scalar("SELECT count(*) FROM exams") == 0);
+}
+
 BOOST_FIXTURE_TEST_CASE(summer_time_boundaries, Fixture) {
     auto records = sampleRecords();
     std::vector<std::vector<std::string>> file{records[0]};

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "server/core/crypto.h"
+#include "server/core/pseudonym.h"
 
 #include <stdexcept>
 #include <string>
@@ -146,6 +147,35 @@ BOOST_AUTO_TEST_CASE(base64_url_encoding) {
     const std::string token = crypto::base64UrlEncode(crypto::randomBytes(32));
     BOOST_TEST(token.size() == 43u);
     BOOST_TEST(token.find_first_of("+/=") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sealed_values_open_only_with_their_key_and_context) {
+    const std::string key = crypto::randomBytes(32);
+    const std::string sealed = crypto::seal(key, "LOEF-2026-10009", "job/11");
+    BOOST_TEST(sealed.size() == 12u + 15u + 16u);
+    BOOST_TEST(sealed.find("LOEF") == std::string::npos);
+    BOOST_TEST(crypto::unseal(key, sealed, "job/11") == "LOEF-2026-10009");
+    BOOST_TEST(crypto::seal(key, "LOEF-2026-10009", "job/11") != sealed);  // a fresh nonce each time
+    BOOST_CHECK_THROW(crypto::unseal(key, sealed, "job/12"), std::invalid_argument);
+    BOOST_CHECK_THROW(crypto::unseal(crypto::randomBytes(32), sealed, "job/11"), std::invalid_argument);
+    std::string altered = sealed;
+    altered[14] = static_cast<char>(altered[14] ^ 1);
+    BOOST_CHECK_THROW(crypto::unseal(key, altered, "job/11"), std::invalid_argument);
+    BOOST_CHECK_THROW(crypto::unseal(key, sealed.substr(0, 20), "job/11"), std::invalid_argument);
+    BOOST_CHECK_THROW(crypto::seal("short", "x", ""), std::invalid_argument);
+    BOOST_TEST(crypto::unseal(key, crypto::seal(key, "", ""), "").empty());
+}
+
+BOOST_AUTO_TEST_CASE(derived_keys_differ_by_purpose_and_version_and_are_no_pseudonym) {
+    using registry::core::Pseudonymiser;
+    const Pseudonymiser one(1, std::string(32, 'a'));
+    const Pseudonymiser two(2, std::string(32, 'b'));
+    BOOST_TEST(one.derivedKey("x", 1).size() == 32u);
+    BOOST_TEST(one.derivedKey("x", 1) == Pseudonymiser(1, std::string(32, 'a')).derivedKey("x", 1));
+    BOOST_TEST(one.derivedKey("x", 1) != one.derivedKey("y", 1));
+    BOOST_TEST(one.derivedKey("x", 1) != two.derivedKey("x", 2));
+    BOOST_TEST(crypto::toHex(one.derivedKey("x", 1)) != one.pseudonymise("registry derived key: x"));
+    BOOST_CHECK_THROW(one.derivedKey("x", 2), std::out_of_range);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

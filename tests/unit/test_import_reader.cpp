@@ -118,4 +118,24 @@ BOOST_AUTO_TEST_CASE(the_scan_counts_records_and_digests_the_bytes) {
     BOOST_TEST(scanCsv(same, {}).sha256 == scan.sha256);
 }
 
+BOOST_AUTO_TEST_CASE(trailing_columns_without_a_name_or_a_value_are_dropped) {
+    // Excel's `;;;` at the end of every line: unnamed, empty everywhere.
+    std::istringstream excel("a;b;;;\r\n1;2;;;\r\n3;4; ;;\r\n");
+    const auto scan = scanCsv(excel, {});
+    BOOST_TEST(scan.header == (std::vector<std::string>{"a", "b"}));
+    BOOST_TEST(scan.droppedColumns == 3u);
+    BOOST_TEST(scan.records == 2);
+    // An unnamed column holding a value in any record stays (the mapping refuses it), and so
+    // does every unnamed column before it; only the empty ones after it are dropped.
+    std::istringstream data("a;b;;;\r\n1;2;;;\r\n3;4;;x;\r\n");
+    const auto kept = scanCsv(data, {});
+    BOOST_TEST(kept.header == (std::vector<std::string>{"a", "b", "", ""}));
+    BOOST_TEST(kept.droppedColumns == 1u);
+    // An unnamed column in the middle is not trailing: kept whatever it holds.
+    std::istringstream middle("a;;b\r\n1;;2\r\n");
+    const auto inside = scanCsv(middle, {});
+    BOOST_TEST(inside.header == (std::vector<std::string>{"a", "", "b"}));
+    BOOST_TEST(inside.droppedColumns == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
