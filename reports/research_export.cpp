@@ -61,6 +61,55 @@ void setFilter(pqxx::transaction_base& tx, const ExportFilter& filter) {
                    filter.region, filter.from, filter.to);
 }
 
+// A SQL string literal of definition text (codes: letters, digits, underscores).
+std::string sqlText(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+// A list of coded objects (the body map: {region_code, type, side, size_mm} per mark) as one
+// row per exam: the number of items, and per coded member a REDCap checkbox per code (any item
+// with it). Uncoded members (the free string region_code, sizes) do not leave the registry.
+// The list lives only in the exam's document, so it is read from `exams` by key.
+void listVariables(const core::FieldDef& f, const std::string& section, std::vector<ExportVariable>& out) {
+    const std::string list = "e.fields -> " + sqlText(f.code);
+    auto perExam = [&](const std::string& expression) {
+        return "(SELECT " + expression + " FROM exams e WHERE e.id = f.exam_id)";
+    };
+    ExportVariable n;
+    n.name = f.code + "_n";
+    n.section = section;
+    n.labelNl = f.labelNl + ": aantal";
+    n.type = Type::Integer;
+    n.validation = "integer";
+    n.min = "0";
+    if (f.maxItems) n.max = std::to_string(*f.maxItems);
+    n.note = "aantal markeringen; leeg als niet ingevuld";
+    n.columns = {n.name};
+    n.expressions = {perExam("jsonb_array_length(" + list + ")")};
+    out.push_back(n);
+    for (const auto& m : f.item->members) {
+        if (m.type != FieldType::Enum || m.codes.empty()) continue;
+        ExportVariable v;
+        v.name = f.code + "_" + m.code;
+        v.labelNl = f.labelNl + ": " + m.labelNl;
+        v.type = Type::Checkbox;
+        v.note = "1 als minstens één markering dit heeft";
+        for (const auto& c : m.codes) {
+            v.choices.push_back(c);
+            v.columns.push_back(v.name + "___" + c.code);
+            v.expressions.push_back(perExam("CASE WHEN " + list + " IS NULL THEN NULL WHEN " + list +
+                                            " @> jsonb_build_array(jsonb_build_object(" + sqlText(m.code) + ", " +
+                                            sqlText(c.code) + ")) THEN 1 ELSE 0 END"));
+        }
+        out.push_back(v);
+    }
+}
+
 }  // namespace
 
 std::vector<ExportVariable> exportVariables(const ReportEngine::Catalogue& catalogue) {
@@ -92,6 +141,17 @@ std::vector<ExportVariable> exportVariables(const ReportEngine::Catalogue& catal
     int lastSection = -1;
     for (const auto& f : catalogue.fields) {
         if (!f.researchExport || f.identifying) continue;
+        if (f.type == FieldType::List && f.item && f.item->type == FieldType::Object) {
+            std::string section;
+            if (f.section != lastSection) {
+                for (const auto& s : catalogue.sections) {
+                    if (s.number == f.section) section = s.labelNl;
+                }
+                lastSection = f.section;
+            }
+            listVariables(f, section, out);
+            continue;
+        }
         auto it = columns.find(f.code);
         if (it == columns.end() || it->second.front()->kind == FactColumn::Kind::Answered) continue;  // free text, lists
         ExportVariable v;

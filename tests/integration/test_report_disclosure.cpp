@@ -307,6 +307,80 @@ BOOST_AUTO_TEST_CASE(the_om_report_counts_dismissal_codes_from_the_versioned_lis
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(research_export_body_map)
+
+BOOST_AUTO_TEST_CASE(the_body_map_leaves_coded_and_its_free_strings_stay) {
+    TestServer server;
+    auto client = server.client();
+    auto doctor = server.login("forensic_doctor", "oost_brabant").token;
+    const std::vector<std::string> maps{
+        R"("body_map": [{"region_code": "neck_anterior", "type": "bruise", "side": "midline", "size_mm": [10, 20]},
+                        {"region_code": "Jansen Piet kamer 12", "type": "petechiae", "side": "left", "size_mm": [3, 3]}])",
+        R"("body_map": [{"region_code": "chin", "type": "abrasion", "side": "bilateral", "size_mm": [5, 8]}])", ""};
+    for (std::size_t i = 0; i < maps.size(); ++i) {
+        auto r = client.send("POST", "/api/v1/exams?submit=true",
+                             registry::test::examBody("oost_brabant", maps[i], "PL-MAP-" + std::to_string(i)), doctor);
+        BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    }
+    auto researcher = server.login("researcher").token;
+    auto created = client.send("POST", "/api/v1/exports/research", "{}", researcher);
+    BOOST_TEST_REQUIRE(created.status == 202, created.body);
+    const std::string id = created.json()->getValue<std::string>("id");
+    auto csv = client.get("/api/v1/exports/" + id + "/data?format=csv", researcher);
+    BOOST_TEST_REQUIRE(csv.status == 200);
+    // Rows by their body_map_n, columns by name: the test's own expectation per exam.
+    std::vector<std::vector<std::string>> rows;
+    {
+        std::istringstream in(csv.body.substr(3));
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            std::vector<std::string> cells;
+            std::stringstream ss(line);
+            for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+            if (!line.empty() && line.back() == ',') cells.push_back("");
+            rows.push_back(cells);
+        }
+    }
+    BOOST_TEST_REQUIRE(rows.size() == 4u);
+    auto col = [&](const std::string& name) {
+        for (std::size_t c = 0; c < rows[0].size(); ++c) {
+            if (rows[0][c] == name) return c;
+        }
+        BOOST_FAIL("no column " + name);
+        return std::size_t{0};
+    };
+    std::map<std::string, std::vector<std::string>> byCount;
+    for (std::size_t r = 1; r < rows.size(); ++r) byCount[rows[r][col("body_map_n")]] = rows[r];
+    BOOST_TEST_REQUIRE(byCount.size() == 3u);
+    const auto& two = byCount.at("2");
+    const auto& one = byCount.at("1");
+    const auto& none = byCount.at("");
+    BOOST_TEST(two[col("body_map_type___bruise")] == "1");
+    BOOST_TEST(two[col("body_map_type___petechiae")] == "1");
+    BOOST_TEST(two[col("body_map_type___abrasion")] == "0");
+    BOOST_TEST(two[col("body_map_side___left")] == "1");
+    BOOST_TEST(two[col("body_map_side___bilateral")] == "0");
+    BOOST_TEST(one[col("body_map_type___abrasion")] == "1");
+    BOOST_TEST(one[col("body_map_side___bilateral")] == "1");
+    BOOST_TEST(none[col("body_map_type___bruise")] == "");  // not recorded, not "no"
+    // The free string and the sizes stay in the registry.
+    for (const char* secret : {"Jansen", "neck_anterior", "region_code", "size_mm"}) {
+        BOOST_TEST(csv.body.find(secret) == std::string::npos, secret);
+    }
+    // The codebook, the ODM metadata and the R script name them with their labels.
+    auto codebook = client.get("/api/v1/exports/" + id + "/data?format=codebook", researcher);
+    BOOST_TEST_REQUIRE(codebook.status == 200);
+    BOOST_TEST(codebook.body.find("body_map_type,exam,,checkbox,") != std::string::npos, codebook.body.substr(0, 200));
+    BOOST_TEST(codebook.body.find("bruise, Kneuzing (blauwe plek)") != std::string::npos);
+    BOOST_TEST(codebook.body.find("body_map_n,") != std::string::npos);
+    auto odm = client.get("/api/v1/exports/" + id + "/data?format=odm", researcher);
+    BOOST_TEST_REQUIRE(odm.status == 200);
+    BOOST_TEST(odm.body.find("body_map_type___bruise") != std::string::npos);
+    BOOST_TEST(odm.body.find("Jansen") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(report_replica)
 
 BOOST_AUTO_TEST_CASE(reports_and_exports_read_from_a_streaming_replica) {
