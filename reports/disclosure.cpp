@@ -2,7 +2,10 @@
 
 #include <glpk.h>
 
+#include <Poco/Logger.h>
+
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <functional>
@@ -425,7 +428,21 @@ std::set<std::string> DisclosureControl::suppress(const DisclosureProblem& probl
 void DisclosureControl::apply(Report& report, bool suppress) const {
     std::set<std::string> suppressed;
     if (suppress) {
+        const auto started = std::chrono::steady_clock::now();
         suppressed = this->suppress(DisclosureProblem{report.values, report.constraints, report.unpublished});
+        std::size_t primaries = 0, bands = 0;
+        for (const auto& [name, value] : report.values) {
+            if (value >= 1 && value < minCell_) {
+                ++primaries;
+            } else if (report.unpublished.count(name)) {
+                ++bands;
+            }
+        }
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        Poco::Logger::get("registry.reports")
+            .debug("disclosure " + report.provenance.kind + ": " + std::to_string(report.values.size()) + " counts, " +
+                   std::to_string(primaries) + " primary, " + std::to_string(suppressed.size() - primaries - bands) +
+                   " secondary, " + std::to_string(us.count() / 1000.0) + " ms");
     }
     for (auto& table : report.tables) {
         for (auto& row : table.cells) {

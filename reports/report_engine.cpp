@@ -311,6 +311,16 @@ public:
         }
     }
 
+    // total = sum(parts) in every region column of the report, over the whole period: a relation
+    // between tables that an intruder can write down from their definitions.
+    void linkPerRegion(const std::string& total, const std::vector<std::string>& parts) {
+        for (const auto& r : regionKeys_) {
+            Constraint c{var(total, r, "*"), {}};
+            for (const auto& p : parts) c.parts.push_back(var(p, r, "*"));
+            report_.constraints.push_back(c);
+        }
+    }
+
     std::vector<Category> categoriesOf(const FieldDef& f) const {
         std::vector<Category> out;
         if (f.type == FieldType::Enum) {
@@ -599,7 +609,22 @@ void completeness(Builder& b, bool perField) {
         perRecord += (perRecord.empty() ? "" : " + ") + std::string("(CASE WHEN ") + condition + " THEN 1 ELSE 0 END)";
         ++fieldCount;
     }
-    if (perField) b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+    if (perField) {
+        b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+        // Answered is what the field's own table does not count as missing, unknown or not asked:
+        // exams = answered + missing (+ unknown + not_asked), so the two tables are linked.
+        for (const auto& f : b.fields()) {
+            if (!b.has("completeness") || !b.has(f.code) || b.categoriesOf(f).empty() || b.answered(f).empty()) continue;
+            if (f.recordedBy != "doctor" || f.identifying) continue;
+            std::vector<std::string> parts{"completeness|" + f.code, f.code + "|missing"};
+            if (f.type == core::FieldType::Enum) {
+                for (const char* code : {"unknown", "not_asked"}) {
+                    if (f.findCode(code)) parts.push_back(f.code + "|" + code);
+                }
+            }
+            b.linkPerRegion("exams", parts);
+        }
+    }
     if (fieldCount > 0) {
         const std::string share = "(100.0 * (" + perRecord + ")::numeric / " + std::to_string(fieldCount) + ")";
         b.statTable("record_completeness", "Volledigheid per onderzoek (aandeel beantwoorde velden)", "",

@@ -74,12 +74,9 @@ std::string sqlText(const std::string& text) {
 // A list of coded objects (the body map: {region_code, type, side, size_mm} per mark) as one
 // row per exam: the number of items, and per coded member a REDCap checkbox per code (any item
 // with it). Uncoded members (the free string region_code, sizes) do not leave the registry.
-// The list lives only in the exam's document, so it is read from `exams` by key.
+// The list lives only in the exam's document: `e`, the exams row joined to the facts row.
 void listVariables(const core::FieldDef& f, const std::string& section, std::vector<ExportVariable>& out) {
     const std::string list = "e.fields -> " + sqlText(f.code);
-    auto perExam = [&](const std::string& expression) {
-        return "(SELECT " + expression + " FROM exams e WHERE e.id = f.exam_id)";
-    };
     ExportVariable n;
     n.name = f.code + "_n";
     n.section = section;
@@ -90,7 +87,7 @@ void listVariables(const core::FieldDef& f, const std::string& section, std::vec
     if (f.maxItems) n.max = std::to_string(*f.maxItems);
     n.note = "aantal markeringen; leeg als niet ingevuld";
     n.columns = {n.name};
-    n.expressions = {perExam("jsonb_array_length(" + list + ")")};
+    n.expressions = {"jsonb_array_length(" + list + ")"};
     out.push_back(n);
     for (const auto& m : f.item->members) {
         if (m.type != FieldType::Enum || m.codes.empty()) continue;
@@ -102,9 +99,9 @@ void listVariables(const core::FieldDef& f, const std::string& section, std::vec
         for (const auto& c : m.codes) {
             v.choices.push_back(c);
             v.columns.push_back(v.name + "___" + c.code);
-            v.expressions.push_back(perExam("CASE WHEN " + list + " IS NULL THEN NULL WHEN " + list +
-                                            " @> jsonb_build_array(jsonb_build_object(" + sqlText(m.code) + ", " +
-                                            sqlText(c.code) + ")) THEN 1 ELSE 0 END"));
+            v.expressions.push_back("CASE WHEN " + list + " IS NULL THEN NULL WHEN " + list +
+                                    " @> jsonb_build_array(jsonb_build_object(" + sqlText(m.code) + ", " + sqlText(c.code) +
+                                    ")) THEN 1 ELSE 0 END");
         }
         out.push_back(v);
     }
@@ -421,7 +418,7 @@ long long writeExport(pqxx::connection& connection, const std::vector<ExportVari
     std::string select = "SELECT ";
     for (std::size_t i = 0; i < expressions.size(); ++i) select += (i ? ", " : "") + expressions[i];
     // A stable but meaningless order: the re-keyed pseudonym sorts nothing that leaks.
-    select += " FROM exam_facts f WHERE " + std::string(kExportScope) + " ORDER BY f.exam_id";
+    select += " FROM exam_facts f JOIN exams e ON e.id = f.exam_id WHERE " + std::string(kExportScope) + " ORDER BY f.exam_id";
     pqxx::read_transaction tx(connection);
     setFilter(tx, filter);
     tx.exec("DECLARE research_export NO SCROLL CURSOR FOR " + select);
