@@ -25,6 +25,8 @@ struct Interval {
 struct DisclosureProblem {
     std::map<std::string, long long> values;
     std::vector<Constraint> constraints;
+    // Never printed (always hidden); only their primary protection is checked.
+    std::set<std::string> unpublished;
 };
 
 class DisclosureControl {
@@ -35,8 +37,11 @@ public:
     std::set<std::string> primary(const DisclosureProblem& problem) const;
     // Primary plus the secondary suppressions needed so that, solving the linear programme over
     // what stays published, no suppressed count is pinned to one value and every primary one
-    // keeps an interval of at least minCell-1 whole numbers. Greedy: while a cell fails, the
-    // smallest published count sharing a constraint with it is suppressed too.
+    // keeps an interval of at least minCell-1 whole numbers (unpublished quantities: only the
+    // small ones are protected). Greedy: first the classic rule to a fixed point (no solver);
+    // then, per connected component, the LP, solved only for cells that the LP solutions seen so
+    // far do not already prove wide enough; each failing cell gets its smallest published
+    // neighbour hidden with it, all in one round, and only changed components are solved again.
     std::set<std::string> suppress(const DisclosureProblem& problem) const;
     // The intruder's intervals for the given suppressed set (GLPK, per connected component).
     std::map<std::string, Interval> intervals(const DisclosureProblem& problem,

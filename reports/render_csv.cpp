@@ -56,7 +56,7 @@ std::string renderCsvZip(const Report& report, bool semicolon) {
     std::string versions;
     for (int v : p.formVersions) versions += (versions.empty() ? "" : " ") + std::to_string(v);
     line("form_versions", versions);
-    line("record_count", std::to_string(p.recordCount));
+    line("record_count", recordCountText(p));
     line("software_version", p.softwareVersion);
     line("data_digest", p.dataDigest);
     line("min_cell", std::to_string(p.minCell));

@@ -51,7 +51,7 @@ std::string renderHtml(const Report& report) {
     };
     out += "<p>Periode " + esc(param("from")) + " t/m " + esc(param("to")) + " &middot; regio " +
            esc(param("region") == "all" ? std::string("alle regio's") : param("region")) + " &middot; " +
-           std::to_string(p.recordCount) + " onderzoeken &middot; gemaakt " + esc(p.generatedAt) + "</p>\n";
+           esc(recordCountText(p)) + " onderzoeken &middot; gemaakt " + esc(p.generatedAt) + "</p>\n";
     out += "<p class=\"note\">" + esc(report.footnoteNl) + "</p>\n";
     for (const auto& t : report.tables) {
         out += "<section class=\"table\"><table id=\"" + esc(t.code) + "\"><caption>" + esc(t.titleNl) +
@@ -77,7 +77,7 @@ std::string renderHtml(const Report& report) {
     std::string versions;
     for (int v : p.formVersions) versions += (versions.empty() ? "" : ", ") + std::to_string(v);
     item("Formulierversies", versions);
-    item("Aantal records", std::to_string(p.recordCount));
+    item("Aantal records", recordCountText(p));
     item("Softwareversie", p.softwareVersion);
     item("data_digest", p.dataDigest);
     out += "</dl>\n</body></html>\n";

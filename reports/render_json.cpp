@@ -61,7 +61,9 @@ std::string renderJson(const Report& report) {
     str(out, p.generatedAt);
     out += ",\"form_versions\":[";
     for (std::size_t i = 0; i < p.formVersions.size(); ++i) out += (i ? "," : "") + std::to_string(p.formVersions[i]);
-    out += "],\"record_count\":" + std::to_string(p.recordCount) + ",\"software_version\":";
+    out += std::string("],\"record_count\":") +
+           (p.recordCountSuppressed ? std::string("{\"suppressed\":true}") : std::to_string(p.recordCount)) +
+           ",\"software_version\":";
     str(out, p.softwareVersion);
     out += ",\"data_digest\":";
     str(out, p.dataDigest);
@@ -128,6 +130,10 @@ bool isShareColumn(const Table& t, std::size_t c) {
 }
 
 std::string reportTitle(const Report& report) { return ReportEngine::titleNl(report.provenance.kind); }
+
+std::string recordCountText(const Provenance& p) {
+    return p.recordCountSuppressed ? std::string(suppressionMark()) : std::to_string(p.recordCount);
+}
 
 std::string formatCell(const Cell& cell, bool decimalComma) {
     if (cell.suppressed) return suppressionMark();

@@ -80,7 +80,11 @@ std::string renderXlsx(const Report& report) {
     for (int v : p.formVersions) versions += (versions.empty() ? "" : " ") + std::to_string(v);
     item("form_versions", versions);
     worksheet_write_string(about, row, 0, "record_count", header);
-    worksheet_write_number(about, row++, 1, static_cast<double>(p.recordCount), integer);
+    if (p.recordCountSuppressed) {
+        worksheet_write_string(about, row++, 1, suppressionMark(), nullptr);
+    } else {
+        worksheet_write_number(about, row++, 1, static_cast<double>(p.recordCount), integer);
+    }
     item("software_version", p.softwareVersion);
     item("data_digest", p.dataDigest);
 

@@ -28,5 +28,7 @@ std::string reportTitle(const Report& report);
 std::string formatCell(const Cell& cell, bool decimalComma);
 // Whether column c holds shares (printed as percentages, its header marked "(%)").
 bool isShareColumn(const Table& table, std::size_t c);
+// The record count as printed: the number, or the mark when disclosure control hides it.
+std::string recordCountText(const Provenance& p);
 
 }  // namespace registry::reports

@@ -18,6 +18,7 @@
 #include <functional>
 #include <regex>
 #include <set>
+#include <tuple>
 
 namespace registry::reports {
 namespace {
@@ -105,6 +106,7 @@ public:
             regionLabels_.push_back("Totaal");
         }
         scopeKey_ = multi_ ? "*" : regionKeys_.front();
+        report_.recordCountVariable = var("exams", scopeKey_, "*");
         periods_ = periodsBetween(params.from, params.to, params.granularity);
         for (const auto& c : cat_.columns) columns_[c.field].push_back(&c);
         for (const auto& f : cat_.fields) fields_[f.code] = &f;
@@ -128,12 +130,14 @@ public:
     bool has(const std::string& code) const { return tableCodes_.count(code) > 0; }
     const std::vector<FieldDef>& fields() const { return cat_.fields; }
 
-    void periodTable(const std::string& code, const std::string& title, const std::string& condition) {
+    // `quantity`: the name of the same count printed elsewhere (its total row is that count).
+    void periodTable(const std::string& code, const std::string& title, const std::string& condition,
+                     const std::string& quantity = "") {
         if (!claim(code)) return;
         Table t = table(code, title, "Periode");
         const int m = measure(countOf(condition));
         // The number of exams is one quantity wherever it is printed.
-        const std::string name = condition.empty() ? "exams" : code;
+        const std::string name = !quantity.empty() ? quantity : condition.empty() ? "exams" : code;
         std::vector<std::string> rows = periods_;
         rows.push_back("*");
         for (const auto& p : rows) {
@@ -290,6 +294,33 @@ public:
         pushTable(std::move(t));
     }
 
+    // Cumulative counts of a stat table (within 24 ≤ 48 ≤ 72 h ≤ n) differ by disjoint bands
+    // that no table prints but anyone can subtract: each band is an unpublished quantity linked
+    // to its two neighbours, so disclosure control protects a small band like a small cell.
+    void cumulativeBands(const std::string& code, const std::vector<std::string>& cumulative) {
+        if (!has(code)) return;
+        for (const auto& r : regionKeys_) {
+            for (std::size_t k = 1; k < cumulative.size(); ++k) {
+                const std::string lower = var(code + "." + cumulative[k - 1], r, "*");
+                const std::string upper = var(code + "." + cumulative[k], r, "*");
+                const std::string band = var(code + "." + cumulative[k - 1] + "_to_" + cumulative[k], r, "*");
+                if (!report_.unpublished.insert(band).second) continue;
+                report_.constraints.push_back({upper, {lower, band}});
+                differences_.push_back({band, upper, lower});
+            }
+        }
+    }
+
+    // total = sum(parts) in every region column of the report, over the whole period: a relation
+    // between tables that an intruder can write down from their definitions.
+    void linkPerRegion(const std::string& total, const std::vector<std::string>& parts) {
+        for (const auto& r : regionKeys_) {
+            Constraint c{var(total, r, "*"), {}};
+            for (const auto& p : parts) c.parts.push_back(var(p, r, "*"));
+            report_.constraints.push_back(c);
+        }
+    }
+
     std::vector<Category> categoriesOf(const FieldDef& f) const {
         std::vector<Category> out;
         if (f.type == FieldType::Enum) {
@@ -369,6 +400,7 @@ public:
                 }
             }
         }
+        for (const auto& d : differences_) report_.values[d.band] = report_.values[d.upper] - report_.values[d.lower];
         const auto fp = ReportRepository::fingerprint(tx, request);
         report_.provenance.recordCount = fp.records;
         report_.provenance.formVersions = fp.formVersions;
@@ -390,6 +422,16 @@ private:
     }
 
     bool claim(const std::string& code) { return tableCodes_.insert(code).second; }
+
+    // One count under two names (the share of yes in the rates table and the row "Ja" of the
+    // field's own table: the same SQL over the same cell) is one quantity: linked as equal, so
+    // that hiding it in one table hides it in the other.
+    void sameQuantity(int measure, const std::string& region, const std::string& period, const std::string& variable) {
+        auto [it, added] = quantityOf_.emplace(std::make_tuple(measure, region, period), variable);
+        if (!added && it->second != variable && linked_.insert({it->second, variable}).second) {
+            report_.constraints.push_back({it->second, {variable}});
+        }
+    }
 
     Table table(const std::string& code, const std::string& title, const std::string& rowHeader) {
         Table t;
@@ -455,6 +497,15 @@ private:
             for (std::size_t col = 0; col < report_.tables[index].cells[row].size(); ++col) {
                 const auto& pl = placements_.at(k++);
                 pending_.push_back({index, row, col, pl.region, pl.period, pl.measure, pl.denominator});
+                const Cell& cell = report_.tables[index].cells[row][col];
+                if (cell.type == Cell::Type::Count) {
+                    sameQuantity(pl.measure, pl.region, pl.period, cell.variable);
+                } else if (cell.type == Cell::Type::Share) {
+                    sameQuantity(pl.measure, pl.region, pl.period, cell.dependsOn.front());
+                    sameQuantity(pl.denominator, pl.region, pl.period, cell.dependsOn.back());
+                } else if (cell.type == Cell::Type::Number) {
+                    sameQuantity(pl.denominator, pl.region, pl.period, cell.dependsOn.front());
+                }
             }
         }
         placements_.clear();
@@ -467,6 +518,9 @@ private:
     struct Placement {
         int measure, denominator;
         std::string region, period;
+    };
+    struct Difference {
+        std::string band, upper, lower;
     };
 
     const ReportEngine::Catalogue& cat_;
@@ -481,6 +535,9 @@ private:
     std::map<std::string, int> measureIndex_;
     std::vector<Pending> pending_;
     std::vector<Placement> placements_;
+    std::vector<Difference> differences_;
+    std::map<std::tuple<int, std::string, std::string>, std::string> quantityOf_;
+    std::set<std::pair<std::string, std::string>> linked_;
     Report report_;
 };
 
@@ -506,7 +563,10 @@ void timeliness(Builder& b) {
                 {{"within_24h", "Binnen 24 uur", "f.within_24h"},
                  {"within_48h", "Binnen 48 uur", "f.within_48h"},
                  {"within_72h", "Binnen 72 uur", "f.within_72h"}});
-    b.periodTable("within_48h_per_period", "Onderzoeken binnen 48 uur na melding, per periode", "f.within_48h");
+    b.cumulativeBands("timeliness", {"within_24h", "within_48h", "within_72h", "n"});
+    // Its total row is the count behind the share within 48 h: one quantity, one decision.
+    b.periodTable("within_48h_per_period", "Onderzoeken binnen 48 uur na melding, per periode", "f.within_48h",
+                  "timeliness.within_48h");
 }
 
 void frequency(Builder& b, const std::string& code) {
@@ -549,7 +609,22 @@ void completeness(Builder& b, bool perField) {
         perRecord += (perRecord.empty() ? "" : " + ") + std::string("(CASE WHEN ") + condition + " THEN 1 ELSE 0 END)";
         ++fieldCount;
     }
-    if (perField) b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+    if (perField) {
+        b.shareTable("completeness", "Volledigheid per veld (aandeel beantwoord)", "Veld", answered);
+        // Answered is what the field's own table does not count as missing, unknown or not asked:
+        // exams = answered + missing (+ unknown + not_asked), so the two tables are linked.
+        for (const auto& f : b.fields()) {
+            if (!b.has("completeness") || !b.has(f.code) || b.categoriesOf(f).empty() || b.answered(f).empty()) continue;
+            if (f.recordedBy != "doctor" || f.identifying) continue;
+            std::vector<std::string> parts{"completeness|" + f.code, f.code + "|missing"};
+            if (f.type == core::FieldType::Enum) {
+                for (const char* code : {"unknown", "not_asked"}) {
+                    if (f.findCode(code)) parts.push_back(f.code + "|" + code);
+                }
+            }
+            b.linkPerRegion("exams", parts);
+        }
+    }
     if (fieldCount > 0) {
         const std::string share = "(100.0 * (" + perRecord + ")::numeric / " + std::to_string(fieldCount) + ")";
         b.statTable("record_completeness", "Volledigheid per onderzoek (aandeel beantwoorde velden)", "",
@@ -575,6 +650,7 @@ void police(Builder& b) {
 void om(Builder& b) {
     exams(b);
     frequency(b, "om_decision");
+    frequency(b, "dismissal_code");
     const std::string decided = b.column("om_decision_date");
     if (!decided.empty()) {
         const std::string days = "(" + decided + " - (f.exam_at AT TIME ZONE 'Europe/Amsterdam')::date)";
@@ -749,6 +825,12 @@ std::shared_ptr<const ReportEngine::Catalogue> ReportEngine::catalogue() {
     std::vector<const core::FormDefinition*> pointers;
     for (const auto& d : parsed) pointers.push_back(&d);
     cat->fields = core::mergedFields(pointers);
+    // Fields whose codes live in the database (the versioned sepotgronden) get them here, so they
+    // are counted and labelled like any enum. Read with the form versions: a new list comes with
+    // a migration, and the service restarts for it.
+    for (auto& f : cat->fields) {
+        if (!f.codeListRef.empty() && f.codes.empty()) f.codes = ReportRepository::codeList(tx, f.codeListRef);
+    }
     cat->columns = core::factColumns(pointers);
     if (!parsed.empty()) cat->sections = parsed.back().sections();
     cat->regions = ReportRepository::regions(tx);

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,9 @@ struct Provenance {
     std::string generatedAt;          // ISO 8601 UTC
     std::vector<int> formVersions;    // of the records counted
     long long recordCount = 0;
+    // The record count is the grand total of the report's main table, a margin like any other:
+    // printed only where disclosure control publishes that total, else as the mark.
+    bool recordCountSuppressed = false;
     std::string softwareVersion;
     std::string dataDigest;           // sha256 hex over the ids and versions counted
     int minCell = 10;
@@ -76,6 +80,11 @@ struct Report {
     std::vector<Table> tables;
     std::vector<Constraint> constraints;
     std::map<std::string, long long> values;  // every count variable
+    // Quantities an intruder can derive but the report never prints (the band 24–48 h between
+    // two published cumulative counts): hidden always, protected when small.
+    std::set<std::string> unpublished;
+    // The variable whose value the provenance's record count equals (the main table's total).
+    std::string recordCountVariable;
     std::string footnoteNl;
     std::string footnoteEn;
 };

@@ -131,4 +131,15 @@ std::vector<std::pair<int, std::string>> ReportRepository::formDefinitions(pqxx:
     return out;
 }
 
+static const db::Query kDismissalCodes{"report_dismissal_codes", R"SQL(
+SELECT DISTINCT ON (code) code, label_nl, label_en FROM dismissal_codes ORDER BY code, list_version DESC)SQL"};
+std::vector<core::CodeDef> ReportRepository::codeList(pqxx::transaction_base& tx, const std::string& ref) {
+    std::vector<core::CodeDef> out;
+    if (ref != "dismissal_codes") return out;  // the only list the schema holds
+    for (const auto& row : db::exec(tx, kDismissalCodes)) {
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    }
+    return out;
+}
+
 }  // namespace registry::reports

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "reports/report_model.h"
+#include "server/core/form_definition.h"
 
 #include <pqxx/pqxx>
 
@@ -44,6 +45,9 @@ public:
     static std::vector<std::pair<std::string, std::string>> regions(pqxx::transaction_base& tx);
     // Every published form definition (JSON text), oldest first.
     static std::vector<std::pair<int, std::string>> formDefinitions(pqxx::transaction_base& tx);
+    // The codes of a database code list (`code_list_ref`), each with its Dutch and English label
+    // from the newest list version that has it, so older records' codes keep a label.
+    static std::vector<core::CodeDef> codeList(pqxx::transaction_base& tx, const std::string& ref);
 };
 
 }  // namespace registry::reports

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace registry::reports {
@@ -61,6 +62,54 @@ void setFilter(pqxx::transaction_base& tx, const ExportFilter& filter) {
                    filter.region, filter.from, filter.to);
 }
 
+// A SQL string literal of definition text (codes: letters, digits, underscores).
+std::string sqlText(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+// A list of coded objects (the body map: {region_code, type, side, size_mm} per mark) as one
+// row per exam: the number of items, and per coded member a REDCap checkbox per code (any item
+// with it). Uncoded members (the free string region_code, sizes) do not leave the registry.
+// The list lives only in the exam's document; writeExport extracts it once per row as e."<code>".
+void listVariables(const core::FieldDef& f, const std::string& section, std::vector<ExportVariable>& out) {
+    const std::string list = "e.\"" + f.code + "\"";
+    ExportVariable n;
+    n.name = f.code + "_n";
+    n.section = section;
+    n.labelNl = f.labelNl + ": aantal";
+    n.type = Type::Integer;
+    n.validation = "integer";
+    n.min = "0";
+    if (f.maxItems) n.max = std::to_string(*f.maxItems);
+    n.note = "aantal markeringen; leeg als niet ingevuld";
+    n.columns = {n.name};
+    n.expressions = {"jsonb_array_length(" + list + ")"};
+    n.list = f.code;
+    out.push_back(n);
+    for (const auto& m : f.item->members) {
+        if (m.type != FieldType::Enum || m.codes.empty()) continue;
+        ExportVariable v;
+        v.name = f.code + "_" + m.code;
+        v.labelNl = f.labelNl + ": " + m.labelNl;
+        v.type = Type::Checkbox;
+        v.note = "1 als minstens één markering dit heeft";
+        v.list = f.code;
+        for (const auto& c : m.codes) {
+            v.choices.push_back(c);
+            v.columns.push_back(v.name + "___" + c.code);
+            v.expressions.push_back("CASE WHEN " + list + " IS NULL THEN NULL WHEN " + list +
+                                    " @> jsonb_build_array(jsonb_build_object(" + sqlText(m.code) + ", " + sqlText(c.code) +
+                                    ")) THEN 1 ELSE 0 END");
+        }
+        out.push_back(v);
+    }
+}
+
 }  // namespace
 
 std::vector<ExportVariable> exportVariables(const ReportEngine::Catalogue& catalogue) {
@@ -92,6 +141,17 @@ std::vector<ExportVariable> exportVariables(const ReportEngine::Catalogue& catal
     int lastSection = -1;
     for (const auto& f : catalogue.fields) {
         if (!f.researchExport || f.identifying) continue;
+        if (f.type == FieldType::List && f.item && f.item->type == FieldType::Object) {
+            std::string section;
+            if (f.section != lastSection) {
+                for (const auto& s : catalogue.sections) {
+                    if (s.number == f.section) section = s.labelNl;
+                }
+                lastSection = f.section;
+            }
+            listVariables(f, section, out);
+            continue;
+        }
         auto it = columns.find(f.code);
         if (it == columns.end() || it->second.front()->kind == FactColumn::Kind::Answered) continue;  // free text, lists
         ExportVariable v;
@@ -361,7 +421,19 @@ long long writeExport(pqxx::connection& connection, const std::vector<ExportVari
     std::string select = "SELECT ";
     for (std::size_t i = 0; i < expressions.size(); ++i) select += (i ? ", " : "") + expressions[i];
     // A stable but meaningless order: the re-keyed pseudonym sorts nothing that leaks.
-    select += " FROM exam_facts f WHERE " + std::string(kExportScope) + " ORDER BY f.exam_id";
+    select += " FROM exam_facts f";
+    // List fields (the body map) come from the exam's document: each extracted once per row, so
+    // the large document is not taken apart again for every column.
+    std::set<std::string> lists;
+    for (const auto& v : variables) {
+        if (!v.list.empty()) lists.insert(v.list);
+    }
+    if (!lists.empty()) {
+        std::string projection;
+        for (const auto& l : lists) projection += (projection.empty() ? "" : ", ") + ("x.fields -> " + sqlText(l) + " AS \"" + l + "\"");
+        select += " LEFT JOIN LATERAL (SELECT " + projection + " FROM exams x WHERE x.id = f.exam_id) e ON true";
+    }
+    select += " WHERE " + std::string(kExportScope) + " ORDER BY f.exam_id";
     pqxx::read_transaction tx(connection);
     setFilter(tx, filter);
     tx.exec("DECLARE research_export NO SCROLL CURSOR FOR " + select);

@@ -29,7 +29,8 @@ struct ExportVariable {
     bool required = false;
     std::string branching;     // REDCap branching logic
     std::vector<std::string> columns;      // CSV columns (several for a checkbox)
-    std::vector<std::string> expressions;  // SQL over exam_facts `f`, one per column
+    std::vector<std::string> expressions;  // SQL over exam_facts `f` (and `e`, see list), one per column
+    std::string list;  // a list field read from the exam's document, as e."<list>", once per row
 };
 
 // The variables of a research export: record_id and victim_id (re-keyed per export), the

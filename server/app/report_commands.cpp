@@ -49,7 +49,7 @@ int runReportCommand(const CommandLine& cl, const Config& config) {
             std::cerr << "registry: cannot write " << out << "\n";
             return 73;
         }
-        std::cout << "report " << params.kind << ": " << report.provenance.recordCount << " records, digest "
+        std::cout << "report " << params.kind << ": " << reports::recordCountText(report.provenance) << " records, digest "
                   << report.provenance.dataDigest << ", written to " << out << "\n";
         return 0;
     } catch (const Error& e) {
