@@ -99,7 +99,7 @@ int main(int argc, char** argv) try {
         auto lease = pool.acquire();
         pqxx::work tx(*lease);
         tx.exec_params("UPDATE exams SET version = version + $1 WHERE id = (SELECT id FROM exams WHERE status = 'submitted' "
-                       "ORDER BY exam_at DESC LIMIT 1)",
+                       "ORDER BY exam_at DESC, id LIMIT 1)",
                        delta);
         tx.commit();
     };

@@ -22,16 +22,18 @@ const char* const kScope = R"SQL(
   AND f.exam_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
   AND ($1 = '' OR f.region = $1))SQL";
 
-const char* const kMonth = "to_char(date_trunc('month', f.exam_at AT TIME ZONE 'Europe/Amsterdam'), 'YYYY-MM')";
+// Rows are grouped by the month as a timestamp; only the groups are turned into labels.
+const char* const kMonth = "date_trunc('month', f.exam_at AT TIME ZONE 'Europe/Amsterdam')";
+const char* const kMonthLabel = "to_char(f.month, 'YYYY-MM')";
 
 // Repeat victims are counted over every region and period: the pseudonym links them. The
 // counts per pseudonym are kept by triggers (schema/036_victim_exam_counts.sql).
 const char* const kRepeatVictims = "repeat_victims AS (SELECT victim_pseudonym FROM victim_exam_counts WHERE exams > 1)";
 
 // The rows in scope as `f`, with their month and `repeat_victim`; `chunks` narrows them further.
-std::string scopedRows(bool repeat, const std::string& chunks, const std::string& extraColumns = "") {
+std::string scopedRows(bool repeat, const std::string& chunks) {
     return std::string("SELECT f.*, ") + kMonth + " AS month, " +
-           (repeat ? "(rv.victim_pseudonym IS NOT NULL)" : "false") + " AS repeat_victim" + extraColumns +
+           (repeat ? "(rv.victim_pseudonym IS NOT NULL)" : "false") + " AS repeat_victim" +
            "\n        FROM exam_facts f" +
            (repeat ? " LEFT JOIN repeat_victims rv ON rv.victim_pseudonym = f.victim_pseudonym" : "") +
            "\n       WHERE " + kScope + chunks;
@@ -95,7 +97,7 @@ std::map<ChunkKey, std::vector<Distribution>> distributions(pqxx::transaction_ba
     std::ostringstream sql;
     if (repeat) sql << "WITH " << kRepeatVictims << "\n";
     // Grouped by the float8 itself; only the distinct values are turned into text.
-    sql << "SELECT f.region, f.month, x.k, x.v::text, count(*)\nFROM (" << scopedRows(repeat, chunks)
+    sql << "SELECT f.region, " << kMonthLabel << ", x.k, x.v::text, count(*)\nFROM (" << scopedRows(repeat, chunks)
         << ") f\nCROSS JOIN LATERAL (VALUES ";
     for (std::size_t i = 0; i < values.size(); ++i) sql << (i ? ", " : "") << "(" << i << ", (" << values[i] << ")::float8)";
     sql << ") x(k, v)\nWHERE x.v IS NOT NULL\nGROUP BY f.region, f.month, x.k, x.v";
@@ -173,17 +175,13 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
     {
         std::ostringstream sql;
         if (freshRepeat) sql << "WITH " << kRepeatVictims << "\n";
-        sql << "SELECT f.region, f.month, f.form_version, count(*),\n"
-               "  coalesce(sum(('x' || substr(f.h, 1, 15))::bit(60)::bigint::numeric), 0)::text,\n"
-               "  coalesce(sum(('x' || substr(f.h, 16, 15))::bit(60)::bigint::numeric), 0)::text";
+        sql << "SELECT f.region, " << kMonthLabel << ", f.form_version, count(*),\n"
+               "  coalesce(sum(f.digest_a), 0)::text, coalesce(sum(f.digest_b), 0)::text";
         for (const auto& c : freshCounts) sql << ",\n  " << c;
-        // Two independent 60-bit slices of an MD5 per record, summed: the same set of (id,
-        // version, outcome version) gives the same sums whatever the row order; one amendment
-        // changes them.
-        sql << "\nFROM ("
-            << scopedRows(freshRepeat, "",
-                          ", md5(f.exam_id::text || ':' || f.version || ':' || coalesce(f.outcome_version, 0)) AS h")
-            << ") f\nGROUP BY 1, 2, 3";
+        // Two independent 60-bit slices of an MD5 per record (id, version, outcome version;
+        // stored by schema/037), summed: the same set of records at the same versions gives the
+        // same sums whatever the row order; one amendment changes them.
+        sql << "\nFROM (" << scopedRows(freshRepeat, "") << ") f\nGROUP BY f.region, f.month, f.form_version";
         ++result.stats.queries;
         for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
             ChunkState& c = chunks[{row[0].as<std::string>(), row[1].as<std::string>()}];
@@ -235,9 +233,9 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
         std::map<ChunkKey, ChunkValues> computed;
         if (!keptCounts.empty()) {
             std::ostringstream sql;
-            sql << "SELECT f.region, f.month";
+            sql << "SELECT f.region, " << kMonthLabel;
             for (const auto& c : keptCounts) sql << ",\n  " << c;
-            sql << "\nFROM (" << scopedRows(false, filter) << ") f\nGROUP BY 1, 2";
+            sql << "\nFROM (" << scopedRows(false, filter) << ") f\nGROUP BY f.region, f.month";
             ++result.stats.queries;
             for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
                 auto& v = computed[{row[0].as<std::string>(), row[1].as<std::string>()}];

@@ -121,8 +121,8 @@ bool FactStorage::sync(pqxx::connection& owner) {
     // The report scope (reports/report_repository.cpp) is a range of exam_at; its fingerprint
     // pass reads only these columns, so with them in the index it is an index-only scan of the
     // period instead of a read of the wide rows. It replaces the plain exam_at index.
-    sql << "CREATE INDEX IF NOT EXISTS exam_facts_scope ON exam_facts (exam_at) INCLUDE (region, status, form_version, "
-           "version, outcome_version, exam_id, victim_pseudonym);\n"
+    sql << "CREATE INDEX IF NOT EXISTS exam_facts_period ON exam_facts (exam_at) INCLUDE (region, status, form_version, "
+           "digest_a, digest_b, victim_pseudonym);\n"
            "DROP INDEX IF EXISTS exam_facts_exam_at;\n";
     const std::string text = sql.str();
     const std::string checksum = crypto::sha256Hex(text);
