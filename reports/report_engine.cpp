@@ -42,9 +42,7 @@ std::string both(const std::string& a, const std::string& b) {
     return "(" + a + ") AND (" + b + ")";
 }
 
-std::string countOf(const std::string& condition) {
-    return condition.empty() ? "count(*)" : "count(*) FILTER (WHERE " + condition + ")";
-}
+Measure countOf(const std::string& condition) { return Measure::count(condition); }
 
 struct Category {
     std::string code;
@@ -172,7 +170,7 @@ public:
             t.cells.push_back(line);
             rowConstraint(name, "*");
         }
-        const int all = measure("count(*)");
+        const int all = measure(Measure::count(""));
         t.rowCodes.push_back("total");
         t.rowLabels.push_back(exclusive ? "Totaal" : "Aantal onderzoeken");
         std::vector<Cell> line;
@@ -191,7 +189,7 @@ public:
     struct Stat {
         std::string code;
         std::string label;
-        std::string aggregate;  // e.g. percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+        Measure aggregate;  // a percentile of a value
     };
 
     // Per region (rows): the denominator n, statistics over it and shares of it.
@@ -234,7 +232,7 @@ public:
                     const std::vector<Category>& rows) {
         if (rows.empty() || !claim(code)) return;
         Table t = table(code, title, rowHeader);
-        const int all = measure("count(*)");
+        const int all = measure(Measure::count(""));
         for (const auto& row : rows) {
             t.rowCodes.push_back(row.code);
             t.rowLabels.push_back(row.label);
@@ -362,9 +360,10 @@ public:
         return {{"true", "Ja", condition}};
     }
 
-    Report finish(pqxx::transaction_base& tx) {
+    Report finish(pqxx::transaction_base& tx, ChunkCache* cache, AggregateStats& stats) {
         AggregateRequest request{params_.region, params_.from, params_.to, params_.granularity, measures_};
-        const auto result = ReportRepository::aggregate(tx, request);
+        const auto result = ReportRepository::aggregate(tx, request, cache);
+        stats = result.stats;
         auto valueAt = [&](const std::string& r, const std::string& p, int m) -> std::optional<double> {
             auto it = result.cells.find({r == "*" && !multi_ ? regionKeys_.front() : r, p});
             if (it == result.cells.end()) {
@@ -401,7 +400,7 @@ public:
             }
         }
         for (const auto& d : differences_) report_.values[d.band] = report_.values[d.upper] - report_.values[d.lower];
-        const auto fp = ReportRepository::fingerprint(tx, request);
+        const auto& fp = result.fingerprint;
         report_.provenance.recordCount = fp.records;
         report_.provenance.formVersions = fp.formVersions;
         report_.provenance.dataDigest = fp.digest;
@@ -458,12 +457,13 @@ private:
         report_.constraints.push_back(c);
     }
 
-    int measure(const std::string& expression) {
-        auto it = measureIndex_.find(expression);
+    int measure(const Measure& m) {
+        const std::string key = m.key();
+        auto it = measureIndex_.find(key);
         if (it != measureIndex_.end()) return it->second;
         const int index = static_cast<int>(measures_.size());
-        measures_.push_back(expression);
-        measureIndex_[expression] = index;
+        measures_.push_back(m);
+        measureIndex_[key] = index;
         return index;
     }
 
@@ -531,7 +531,7 @@ private:
     std::map<std::string, std::vector<const FactColumn*>> columns_;
     std::map<std::string, const FieldDef*> fields_;
     std::set<std::string> tableCodes_;
-    std::vector<std::string> measures_;
+    std::vector<Measure> measures_;
     std::map<std::string, int> measureIndex_;
     std::vector<Pending> pending_;
     std::vector<Placement> placements_;
@@ -545,11 +545,7 @@ private:
 
 namespace {
 
-std::string percentile(double q, const std::string& expr) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.2f", q);
-    return std::string("percentile_cont(") + buf + ") WITHIN GROUP (ORDER BY " + expr + ")";
-}
+Measure percentile(double q, const std::string& expr) { return Measure::percentile(q, expr); }
 
 void exams(Builder& b) { b.periodTable("exams_per_period", "Aantal onderzoeken per periode", ""); }
 
@@ -838,6 +834,11 @@ std::shared_ptr<const ReportEngine::Catalogue> ReportEngine::catalogue() {
     return catalogue_;
 }
 
+AggregateStats ReportEngine::lastStats() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lastStats_;
+}
+
 Report ReportEngine::run(const ReportParams& params) {
     const auto cat = catalogue();
     if (!params.region.empty()) {
@@ -861,8 +862,14 @@ Report ReportEngine::run(const ReportParams& params) {
     auto lease = pool_.acquire();
     // One snapshot for the figures and their fingerprint.
     pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
-    Report report = b.finish(tx);
+    AggregateStats stats;
+    Report report = b.finish(tx, &chunks_, stats);
     tx.commit();
+    stats.querySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        lastStats_ = stats;
+    }
     Provenance& pv = report.provenance;
     pv.kind = params.kind;
     pv.parameters = {{"region", params.region.empty() ? "all" : params.region},
@@ -897,8 +904,9 @@ Report ReportEngine::run(const ReportParams& params) {
     auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
     Poco::Logger::get("registry.reports")
         .debug("report " + params.kind + ": " + std::to_string(report.tables.size()) + " tables, " +
-               std::to_string(report.values.size()) + " counts, query " + ms(started, queried) + " ms, disclosure " +
-               ms(queried, done) + " ms");
+               std::to_string(report.values.size()) + " counts, query " + ms(started, queried) + " ms (" +
+               std::to_string(stats.queries) + " statements, " + std::to_string(stats.chunksReused) + " of " +
+               std::to_string(stats.chunks) + " chunks kept), disclosure " + ms(queried, done) + " ms");
     return report;
 }
 

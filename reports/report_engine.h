@@ -13,6 +13,7 @@
 // Every count cell of every table is suppressed or shown by the one DisclosureControl; a consumer
 // that builds its own figures (the dashboard's KPIs) takes them from a Report, never from SQL.
 
+#include "reports/aggregate_chunks.h"
 #include "reports/disclosure.h"
 #include "reports/report_model.h"
 #include "server/core/fact_columns.h"
@@ -52,13 +53,18 @@ public:
     };
     std::shared_ptr<const Catalogue> catalogue();
 
+    // The statements and chunks of the last run's aggregation (the benchmark prints them).
+    AggregateStats lastStats() const;
+
 private:
     db::ConnectionPool& pool_;
     DisclosureControl disclosure_;
     std::string softwareVersion_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    AggregateStats lastStats_;
     std::shared_ptr<const Catalogue> catalogue_;
     std::map<std::string, Report> suppressed_;  // by parameters and data_digest
+    ChunkCache chunks_;  // partial aggregates per (region, month), by their records' fingerprint
 };
 
 }  // namespace registry::reports

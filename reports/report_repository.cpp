@@ -3,7 +3,13 @@
 #include "server/core/crypto.h"
 #include "server/db/query.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace registry::reports {
 namespace {
@@ -16,104 +22,282 @@ const char* const kScope = R"SQL(
   AND f.exam_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
   AND ($1 = '' OR f.region = $1))SQL";
 
-std::string periodExpression(Granularity g) {
-    return g == Granularity::Month
-               ? "to_char(date_trunc('month', f.exam_at AT TIME ZONE 'Europe/Amsterdam'), 'YYYY-MM')"
-               : "to_char(date_trunc('quarter', f.exam_at AT TIME ZONE 'Europe/Amsterdam'), 'YYYY-\"Q\"Q')";
+// Rows are grouped by the month as a timestamp; only the groups are turned into labels.
+const char* const kMonth = "date_trunc('month', f.exam_at AT TIME ZONE 'Europe/Amsterdam')";
+const char* const kMonthLabel = "to_char(f.month, 'YYYY-MM')";
+
+// Repeat victims are counted over every region and period: the pseudonym links them. The
+// counts per pseudonym are kept by triggers (schema/036_victim_exam_counts.sql).
+const char* const kRepeatVictims = "repeat_victims AS (SELECT victim_pseudonym FROM victim_exam_counts WHERE exams > 1)";
+
+// The rows in scope as `f`, with their month and `repeat_victim`; `chunks` narrows them further.
+std::string scopedRows(bool repeat, const std::string& chunks) {
+    return std::string("SELECT f.*, ") + kMonth + " AS month, " +
+           (repeat ? "(rv.victim_pseudonym IS NOT NULL)" : "false") + " AS repeat_victim" +
+           "\n        FROM exam_facts f" +
+           (repeat ? " LEFT JOIN repeat_victims rv ON rv.victim_pseudonym = f.victim_pseudonym" : "") +
+           "\n       WHERE " + kScope + chunks;
 }
 
-}  // namespace
+bool mentionsRepeat(const Measure& m) { return m.sql.find("repeat_victim") != std::string::npos; }
 
-namespace {
+std::string countSql(const Measure& m) {
+    return m.sql.empty() ? "count(*)" : "count(*) FILTER (WHERE " + m.sql + ")";
+}
 
-// One query over the rows in scope: `measures` per `grouping` (a GROUP BY clause).
-pqxx::result runAggregate(pqxx::transaction_base& tx, const AggregateRequest& request,
-                          const std::vector<std::string>& measures, const std::string& grouping) {
-    bool needsRepeat = false;
-    for (const auto& m : measures) needsRepeat = needsRepeat || m.find("repeat_victim") != std::string::npos;
+bool isMonth(const std::string& s) {
+    return s.size() == 7 && std::isdigit(static_cast<unsigned char>(s[0])) && std::isdigit(static_cast<unsigned char>(s[1])) &&
+           std::isdigit(static_cast<unsigned char>(s[2])) && std::isdigit(static_cast<unsigned char>(s[3])) && s[4] == '-' &&
+           std::isdigit(static_cast<unsigned char>(s[5])) && std::isdigit(static_cast<unsigned char>(s[6]));
+}
+
+std::string nextMonth(const std::string& month) {
+    int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) + 1;
+    if (m > 12) {
+        m = 1;
+        ++y;
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
+std::string lastDay(const std::string& month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return month + "-" + std::to_string(m == 2 && leap ? 29 : days[m - 1]);
+}
+
+// Only the rows of these months (Europe/Amsterdam), as index ranges on exam_at. The labels come
+// from the database and are checked to be YYYY-MM before they become literals.
+std::string monthFilter(const std::set<std::string>& months) {
+    std::string out;
+    for (const auto& m : months) {
+        if (!isMonth(m)) throw std::runtime_error("unexpected month label " + m);
+        out += std::string(out.empty() ? "" : " OR ") + "(f.exam_at >= ('" + m + "-01'::timestamp AT TIME ZONE 'Europe/Amsterdam') " +
+               "AND f.exam_at < ('" + nextMonth(m) + "-01'::timestamp AT TIME ZONE 'Europe/Amsterdam'))";
+    }
+    return "\n         AND (" + out + ")";
+}
+
+std::string periodOf(const std::string& month, Granularity g) {
+    if (g == Granularity::Month) return month;
+    return month.substr(0, 4) + "-Q" + std::to_string((std::stoi(month.substr(5, 2)) - 1) / 3 + 1);
+}
+
+using ChunkKey = std::pair<std::string, std::string>;  // region, month
+
+// The distributions of `values` per chunk: one row per (chunk, expression, distinct value).
+std::map<ChunkKey, std::vector<Distribution>> distributions(pqxx::transaction_base& tx, const AggregateRequest& request,
+                                                            const std::vector<std::string>& values, bool repeat,
+                                                            const std::string& chunks) {
+    std::map<ChunkKey, std::vector<Distribution>> out;
+    if (values.empty()) return out;
     std::ostringstream sql;
-    // Repeat victims are counted over every region and period: the pseudonym links them.
-    if (needsRepeat) {
-        sql << "WITH repeat_victims AS (SELECT victim_pseudonym FROM exam_facts WHERE status IN ('submitted', 'locked') "
-               "AND victim_pseudonym IS NOT NULL GROUP BY 1 HAVING count(*) > 1)\n";
+    if (repeat) sql << "WITH " << kRepeatVictims << "\n";
+    // Grouped by the float8 itself; only the distinct values are turned into text.
+    sql << "SELECT f.region, " << kMonthLabel << ", x.k, x.v::text, count(*)\nFROM (" << scopedRows(repeat, chunks)
+        << ") f\nCROSS JOIN LATERAL (VALUES ";
+    for (std::size_t i = 0; i < values.size(); ++i) sql << (i ? ", " : "") << "(" << i << ", (" << values[i] << ")::float8)";
+    sql << ") x(k, v)\nWHERE x.v IS NOT NULL\nGROUP BY f.region, f.month, x.k, x.v";
+    for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
+        auto& d = out[{row[0].as<std::string>(), row[1].as<std::string>()}];
+        if (d.empty()) d.resize(values.size());
+        d[row[2].as<std::size_t>()].add(std::strtod(row[3].c_str(), nullptr), row[4].as<long long>());
     }
-    sql << "SELECT GROUPING(f.region), GROUPING(f.period), f.region, f.period";
-    for (const auto& m : measures) sql << ",\n  " << m;
-    sql << "\nFROM (SELECT f.*, " << periodExpression(request.granularity) << " AS period, "
-        << (needsRepeat ? "(rv.victim_pseudonym IS NOT NULL)" : "false") << " AS repeat_victim\n"
-        << "        FROM exam_facts f"
-        << (needsRepeat ? " LEFT JOIN repeat_victims rv ON rv.victim_pseudonym = f.victim_pseudonym" : "")
-        << "\n       WHERE " << kScope << ") f\n"
-        << grouping;
-    return tx.exec_params(sql.str(), request.region, request.from, request.to);
+    return out;
 }
 
 }  // namespace
 
-AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request) {
-    // Counts add up, so they are computed once per (region, period) and summed into the margins
-    // here (a few dozen aggregated rows, never records); only the statistics that do not add up
-    // (medians, quantiles) need PostgreSQL's GROUPING SETS, which evaluate every aggregate once
-    // per set.
-    std::vector<std::size_t> additive, other;
-    std::vector<std::string> additiveSql, otherSql;
-    for (std::size_t i = 0; i < request.measures.size(); ++i) {
-        const bool isCount = request.measures[i].rfind("count(", 0) == 0;
-        (isCount ? additive : other).push_back(i);
-        (isCount ? additiveSql : otherSql).push_back(request.measures[i]);
-    }
-    AggregateResult result;
-    auto cellOf = [&](const std::string& r, const std::string& p) -> std::vector<std::optional<double>>& {
-        auto& cell = result.cells[{r, p}];
-        if (cell.empty()) cell.resize(request.measures.size());
-        return cell;
+std::string Measure::key() const {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", fraction);
+    return (kind == Kind::Count ? "count:" : std::string("percentile:") + buf + ":") + sql;
+}
+
+bool Measure::isVolatile() const {
+    return sql.find("repeat_victim") != std::string::npos || sql.find("victim_pseudonym") != std::string::npos;
+}
+
+AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request, ChunkCache* cache) {
+    // Where each measure comes from: a count kept per chunk, a count computed on every run
+    // (volatile), or a percentile over a kept (or volatile) distribution of its value.
+    struct Source {
+        bool percentile = false, fresh = false;
+        std::size_t index = 0;
     };
-    if (!additive.empty()) {
-        for (const auto& row : runAggregate(tx, request, additiveSql, "GROUP BY f.region, f.period")) {
-            const std::string region = row[2].as<std::string>(), period = row[3].as<std::string>();
-            for (const auto& [r, p] : std::vector<std::pair<std::string, std::string>>{
-                     {region, period}, {region, "*"}, {"*", period}, {"*", "*"}}) {
-                auto& cell = cellOf(r, p);
-                for (std::size_t k = 0; k < additive.size(); ++k) {
-                    const double v = row[static_cast<int>(k) + 4].as<double>();
-                    auto& slot = cell[additive[k]];
-                    slot = slot.value_or(0) + v;
-                }
+    std::vector<Source> sources(request.measures.size());
+    std::vector<std::string> keptCounts, freshCounts, keptValues, freshValues;
+    std::map<std::string, std::size_t> keptValueIndex, freshValueIndex;
+    bool freshRepeat = false, freshValuesRepeat = false;
+    std::string measureSet;
+    for (std::size_t i = 0; i < request.measures.size(); ++i) {
+        const Measure& m = request.measures[i];
+        Source& s = sources[i];
+        s.percentile = m.kind == Measure::Kind::Percentile;
+        s.fresh = m.isVolatile();
+        if (!s.percentile) {
+            auto& list = s.fresh ? freshCounts : keptCounts;
+            s.index = list.size();
+            list.push_back(countSql(m));
+            if (s.fresh) freshRepeat = freshRepeat || mentionsRepeat(m);
+        } else {
+            auto& list = s.fresh ? freshValues : keptValues;
+            auto& index = s.fresh ? freshValueIndex : keptValueIndex;
+            auto it = index.find(m.sql);
+            if (it == index.end()) {
+                it = index.emplace(m.sql, list.size()).first;
+                list.push_back(m.sql);
+            }
+            s.index = it->second;
+            if (s.fresh) freshValuesRepeat = freshValuesRepeat || mentionsRepeat(m);
+        }
+        if (!s.fresh) measureSet += m.key() + "\n";
+    }
+
+    AggregateResult result;
+    // Measured over a million exams (bench/README.md): JIT compiling hundreds of FILTER
+    // aggregates costs more than it saves; parallel workers each rebuild the repeat-victim hash
+    // (and share two cores here); 4MB of work_mem sends the sorts of a year of rows to disk.
+    // For this transaction only.
+    tx.exec("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '64MB'");
+    ++result.stats.queries;
+    // 1. One pass over the narrow columns of the scope: each chunk's fingerprint and form
+    //    versions, and the volatile counts.
+    struct ChunkState {
+        ChunkFingerprint fingerprint;
+        std::vector<double> freshCounts;
+        std::set<int> formVersions;
+    };
+    std::map<ChunkKey, ChunkState> chunks;
+    {
+        std::ostringstream sql;
+        if (freshRepeat) sql << "WITH " << kRepeatVictims << "\n";
+        sql << "SELECT f.region, " << kMonthLabel << ", f.form_version, count(*),\n"
+               "  coalesce(sum(f.digest_a), 0)::text, coalesce(sum(f.digest_b), 0)::text";
+        for (const auto& c : freshCounts) sql << ",\n  " << c;
+        // Two independent 60-bit slices of an MD5 per record (id, version, outcome version;
+        // stored by schema/037), summed: the same set of records at the same versions gives the
+        // same sums whatever the row order; one amendment changes them.
+        sql << "\nFROM (" << scopedRows(freshRepeat, "") << ") f\nGROUP BY f.region, f.month, f.form_version";
+        ++result.stats.queries;
+        for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
+            ChunkState& c = chunks[{row[0].as<std::string>(), row[1].as<std::string>()}];
+            c.formVersions.insert(row[2].as<int>());
+            c.fingerprint.add({row[3].as<long long>(), parseUnsigned128(row[4].as<std::string>()),
+                               parseUnsigned128(row[5].as<std::string>())});
+            if (c.freshCounts.empty()) c.freshCounts.resize(freshCounts.size());
+            for (std::size_t k = 0; k < freshCounts.size(); ++k) c.freshCounts[k] += row[static_cast<int>(k) + 6].as<double>();
+        }
+    }
+    std::set<int> formVersions;
+    ChunkFingerprint total;
+    for (const auto& [key, c] : chunks) {
+        total.add(c.fingerprint);
+        formVersions.insert(c.formVersions.begin(), c.formVersions.end());
+    }
+    result.fingerprint.records = total.records;
+    result.fingerprint.formVersions.assign(formVersions.begin(), formVersions.end());
+    result.fingerprint.digest =
+        crypto::sha256Hex(std::to_string(total.records) + ":" + toDecimal(total.sum1) + ":" + toDecimal(total.sum2));
+    result.stats.chunks = static_cast<int>(chunks.size());
+
+    // 2. The kept measures of each chunk: from the cache while the chunk's fingerprint holds,
+    //    else computed for every chunk of its month in one pass (and one for distributions).
+    std::string prefix;
+    if (cache) {
+        ++result.stats.queries;
+        const auto generation = tx.exec("SELECT coalesce((SELECT checksum FROM exam_facts_generation), '')");
+        prefix = crypto::sha256Hex(generation[0][0].as<std::string>() + "\n" + measureSet);
+    }
+    auto cacheKey = [&](const ChunkKey& k) {
+        const std::string first = k.second + "-01", last = lastDay(k.second);
+        return prefix + "|" + k.first + "|" + k.second + "|" + std::max(first, request.from) + "|" + std::min(last, request.to);
+    };
+    std::map<ChunkKey, ChunkValues> kept;
+    std::set<std::string> missingMonths, allMonths;
+    for (const auto& [key, c] : chunks) {
+        allMonths.insert(key.second);
+        if (cache) {
+            if (auto hit = cache->find(cacheKey(key), c.fingerprint)) {
+                kept.emplace(key, std::move(*hit));
+                continue;
+            }
+        }
+        missingMonths.insert(key.second);
+    }
+    if (!missingMonths.empty() && (!keptCounts.empty() || !keptValues.empty())) {
+        const std::string filter = missingMonths == allMonths ? "" : monthFilter(missingMonths);
+        std::map<ChunkKey, ChunkValues> computed;
+        if (!keptCounts.empty()) {
+            std::ostringstream sql;
+            sql << "SELECT f.region, " << kMonthLabel;
+            for (const auto& c : keptCounts) sql << ",\n  " << c;
+            sql << "\nFROM (" << scopedRows(false, filter) << ") f\nGROUP BY f.region, f.month";
+            ++result.stats.queries;
+            for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
+                auto& v = computed[{row[0].as<std::string>(), row[1].as<std::string>()}];
+                v.counts.resize(keptCounts.size());
+                for (std::size_t k = 0; k < keptCounts.size(); ++k) v.counts[k] = row[static_cast<int>(k) + 2].as<double>();
+            }
+        }
+        if (!keptValues.empty()) {
+            ++result.stats.queries;
+            for (auto& [key, d] : distributions(tx, request, keptValues, false, filter)) computed[key].distributions = std::move(d);
+        }
+        for (const auto& [key, c] : chunks) {
+            if (!missingMonths.count(key.second)) continue;
+            ChunkValues& v = computed[key];
+            v.counts.resize(keptCounts.size());
+            v.distributions.resize(keptValues.size());
+            v.fingerprint = c.fingerprint;
+            if (cache) cache->put(cacheKey(key), v);
+            kept[key] = std::move(v);
+        }
+    }
+    for (const auto& [key, c] : chunks) result.stats.chunksReused += missingMonths.count(key.second) ? 0 : 1;
+    std::map<ChunkKey, std::vector<Distribution>> freshDistributions;
+    if (!freshValues.empty()) {
+        ++result.stats.queries;
+        freshDistributions = distributions(tx, request, freshValues, freshValuesRepeat, "");
+    }
+
+    // 3. Every cell and margin from the chunks: counts add up, distributions merge.
+    const std::size_t n = request.measures.size();
+    std::map<ChunkKey, std::vector<Distribution>> keptMerged, freshMerged;
+    for (const auto& [key, c] : chunks) {
+        const std::string period = periodOf(key.second, request.granularity);
+        const ChunkValues& v = kept[key];
+        const auto fd = freshDistributions.find(key);
+        for (const ChunkKey& cell : {ChunkKey{key.first, period}, ChunkKey{key.first, "*"}, ChunkKey{"*", period},
+                                     ChunkKey{"*", "*"}}) {
+            auto& values = result.cells[cell];
+            if (values.empty()) values.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (sources[i].percentile) continue;
+                const double add = sources[i].fresh ? c.freshCounts[sources[i].index] : v.counts[sources[i].index];
+                values[i] = values[i].value_or(0) + add;
+            }
+            auto& km = keptMerged[cell];
+            km.resize(keptValues.size());
+            for (std::size_t k = 0; k < keptValues.size(); ++k) km[k].merge(v.distributions[k]);
+            if (fd != freshDistributions.end()) {
+                auto& fm = freshMerged[cell];
+                fm.resize(freshValues.size());
+                for (std::size_t k = 0; k < freshValues.size(); ++k) fm[k].merge(fd->second[k]);
             }
         }
     }
-    if (!other.empty()) {
-        for (const auto& row : runAggregate(tx, request, otherSql,
-                                            "GROUP BY GROUPING SETS ((f.region, f.period), (f.region), (f.period), ())")) {
-            const std::string region = row[0].as<int>() ? "*" : row[2].as<std::string>();
-            const std::string period = row[1].as<int>() ? "*" : row[3].as<std::string>();
-            auto& cell = cellOf(region, period);
-            for (std::size_t k = 0; k < other.size(); ++k) {
-                const auto& field = row[static_cast<int>(k) + 4];
-                cell[other[k]] = field.is_null() ? std::nullopt : std::optional<double>(field.as<double>());
-            }
+    for (auto& [cell, values] : result.cells) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!sources[i].percentile) continue;
+            const auto& merged = sources[i].fresh ? freshMerged[cell] : keptMerged[cell];
+            if (sources[i].index < merged.size()) values[i] = merged[sources[i].index].percentileCont(request.measures[i].fraction);
         }
     }
     return result;
-}
-
-DataFingerprint ReportRepository::fingerprint(pqxx::transaction_base& tx, const AggregateRequest& request) {
-    // Two independent 60-bit slices of an MD5 per record, summed: the same set of (id, version,
-    // outcome version) gives the same sums whatever the row order; one amendment changes them.
-    const std::string sql = std::string(R"SQL(
-SELECT count(*), coalesce(string_agg(DISTINCT f.form_version::text, ',' ORDER BY f.form_version::text), ''),
-       coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint::numeric), 0)::text,
-       coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint::numeric), 0)::text
-  FROM (SELECT f.form_version, md5(f.exam_id::text || ':' || f.version || ':' || coalesce(f.outcome_version, 0)) AS h
-          FROM exam_facts f WHERE )SQL") + kScope + ") f";
-    auto row = tx.exec_params(sql, request.region, request.from, request.to)[0];
-    DataFingerprint fp;
-    fp.records = row[0].as<long long>();
-    std::stringstream versions(row[1].as<std::string>());
-    for (std::string v; std::getline(versions, v, ',');) fp.formVersions.push_back(std::stoi(v));
-    fp.digest = crypto::sha256Hex(std::to_string(fp.records) + ":" + row[2].as<std::string>() + ":" +
-                                  row[3].as<std::string>());
-    return fp;
 }
 
 static const db::Query kRegions{"report_regions", "SELECT code, name_nl FROM regions ORDER BY sort_order"};
