@@ -36,7 +36,10 @@ function request()
   return submission()
 end
 
+statuses = {}
+
 function response(status, headers, body)
+  if status >= 300 then statuses[status] = (statuses[status] or 0) + 1 end
   if status == 201 and mix and #ids < 1000 then
     local id = body:match('"id"%s*:%s*"([0-9a-f%-]+)"')
     if id then table.insert(ids, id) end
@@ -45,7 +48,15 @@ end
 
 function done(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d seconds=%.1f rate=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
+  -- What the errors were: HTTP statuses of 300 and up, and wrk's own timeouts (no answer in 2 s).
+  local kinds = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses") or {}) do kinds[status] = (kinds[status] or 0) + n end
+  end
+  local detail = {}
+  for status, n in pairs(kinds) do table.insert(detail, string.format("%d:%d", status, n)) end
+  if summary.errors.timeout > 0 then table.insert(detail, "timeout:" .. summary.errors.timeout) end
+  io.write(string.format("RESULT requests=%d seconds=%.1f rate=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d kinds=%s\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors, table.concat(detail, ",")))
 end

@@ -7,7 +7,8 @@
 #   3. the ratio service/raw, and the server's peak RSS (VmHWM);
 #   4. optionally (BENCH_MIX_SECONDS > 0) a mixed run: 80% submissions, 15% record reads, 5% reports.
 # PostgreSQL runs with its default settings and fsync on, as the issue's figures were taken. The
-# per-user rate limit is off: one bench user stands for many doctors.
+# per-user rate limit is off (one bench user stands for many doctors), and so is mandatory
+# second-factor enrolment (the LOEF user that reads and runs reports signs in once, by password).
 #
 #   BENCH_SECONDS      seconds per load run (default 20)
 #   BENCH_PRELOAD      exams bulk-loaded before the runs (default 0; e.g. 1000000)
@@ -46,7 +47,7 @@ totp_key "$DIR/totp.key"
 export REGISTRY_DB_URL="$(url registry_app)" REGISTRY_DB_OWNER_URL="$(url registry_owner)" \
   REGISTRY_DB_SCHEMA_DIR="$REPO_DIR/schema" REGISTRY_PSEUDONYM_KEY_FILE="$DIR/key" REGISTRY_AUTH_TOTP_KEY_FILE="$DIR/totp.key" \
   REGISTRY_HTTP_PORT="$HTTP_PORT" REGISTRY_LOG_LEVEL=warning REGISTRY_AUTH_PBKDF2_ITERATIONS=600000 \
-  REGISTRY_RATELIMIT_PER_SECOND=0
+  REGISTRY_RATELIMIT_PER_SECOND=0 REGISTRY_AUTH_REQUIRE_2FA_ROLES=
 REGISTRY="$BUILD_DIR/registry"
 "$REGISTRY" migrate >/dev/null
 for u in bench.doctor:forensic_doctor:oost_brabant bench.loef:loef:; do
@@ -82,16 +83,16 @@ sed -e "s/__AUTHOR__/$AUTHOR/g" "$REPO_DIR/bench/submit-floor.sql" >"$DIR/floor.
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL $(pg_bindir | grep -o '[0-9]*' | tail -n 1), default settings, fsync on"
 echo "exams in the table before the runs: $(psql -qtAX -U postgres -d bench_submit -c 'SELECT count(*) FROM exams')"
-printf '%-28s %6s %10s %9s %9s %7s\n' "path" "conns" "rate/s" "p50 ms" "p99 ms" "errors"
+printf '%-28s %6s %10s %9s %9s %7s  %s\n' "path" "conns" "rate/s" "p50 ms" "p99 ms" "errors" "(status:count)"
 salt=0
 for conns in 8 16; do
   salt=$((salt + 1))
   out=$(BENCH_SALT=$salt wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s "$REPO_DIR/bench/submit.lua" \
     "http://127.0.0.1:$HTTP_PORT" | grep '^RESULT')
   service=$(sed -n 's/.*rate=\([0-9.]*\).*/\1/p' <<<"$out")
-  printf '%-28s %6s %10s %9s %9s %7s\n' "POST /exams?submit=true" "$conns" "$service" \
+  printf '%-28s %6s %10s %9s %9s %7s  %s\n' "POST /exams?submit=true" "$conns" "$service" \
     "$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")" \
-    "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")"
+    "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*kinds=\(.*\)$/\1/p' <<<"$out")"
   floor=$(pgbench -n -M prepared -c "$conns" -j 1 -T "$SECONDS_PER_RUN" -f "$DIR/floor.sql" -U registry_owner bench_submit 2>"$DIR/pgbench.err" |
     sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1) || true
   [ -n "$floor" ] || { cat "$DIR/pgbench.err" >&2; exit 1; }
@@ -102,9 +103,9 @@ done
 if [ "$MIX_SECONDS" -gt 0 ]; then
   out=$(BENCH_SALT=9 BENCH_MIX=1 wrk -t1 -c16 -d"${MIX_SECONDS}s" --latency -s "$REPO_DIR/bench/submit.lua" \
     "http://127.0.0.1:$HTTP_PORT" | grep '^RESULT')
-  printf '%-28s %6s %10s %9s %9s %7s\n' "mixed 80/15/5" 16 "$(sed -n 's/.*rate=\([0-9.]*\).*/\1/p' <<<"$out")" \
+  printf '%-28s %6s %10s %9s %9s %7s  %s\n' "mixed 80/15/5" 16 "$(sed -n 's/.*rate=\([0-9.]*\).*/\1/p' <<<"$out")" \
     "$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")" \
-    "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")"
+    "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*kinds=\(.*\)$/\1/p' <<<"$out")"
 fi
 echo "exams in the table after the runs: $(psql -qtAX -U postgres -d bench_submit -c 'SELECT count(*) FROM exams')"
 echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER_PID/status")"

@@ -91,7 +91,8 @@ RegistryServer::RegistryServer(const Config& config) {
                       ? pool_
                       : std::make_shared<db::ConnectionPool>(poolSettings(config, "db.report_url"));
     reports_ = std::make_unique<services::ReportService>(
-        *pool_, *reportPool_, static_cast<int>(config.getInt("reports.min_cell", 2, 1000)), kVersion);
+        *pool_, *reportPool_, static_cast<int>(config.getInt("reports.min_cell", 2, 1000)), kVersion,
+        static_cast<int>(config.getInt("reports.max_concurrent", 1, 64)));
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});

@@ -16,8 +16,11 @@ std::string actionOf(const std::string& kind) { return kind == "dashboard" ? "da
 }  // namespace
 
 ReportService::ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell,
-                             std::string softwareVersion)
-    : primary_(primary), engine_(reportPool, minCell, std::move(softwareVersion)) {}
+                             std::string softwareVersion, int maxConcurrent, int waitSeconds)
+    : primary_(primary),
+      engine_(reportPool, minCell, std::move(softwareVersion)),
+      maxConcurrent_(maxConcurrent),
+      waitSeconds_(waitSeconds) {}
 
 std::vector<std::string> ReportService::kinds(const core::Caller& caller) const {
     core::Policy::require(caller.user, "reports.list");
@@ -53,7 +56,25 @@ reports::Report ReportService::runScheduled(const core::Caller& caller, const re
 reports::Report ReportService::runAndAudit(const core::Caller& caller, const reports::ReportParams& params,
                                            const std::string& format) {
     const std::string action = actionOf(params.kind);
-    reports::Report report = engine_.run(params);
+    reports::Report report = [&] {
+        {
+            std::unique_lock<std::mutex> lock(turnMutex_);
+            if (!turnFreed_.wait_for(lock, std::chrono::seconds(waitSeconds_), [&] { return running_ < maxConcurrent_; })) {
+                throw Error(ErrorKind::ServiceUnavailable, "Reports are busy; try again in a moment.")
+                    .withHeader("Retry-After", "5");
+            }
+            ++running_;
+        }
+        struct Turn {
+            ReportService& service;
+            ~Turn() {
+                std::lock_guard<std::mutex> lock(service.turnMutex_);
+                --service.running_;
+                service.turnFreed_.notify_one();
+            }
+        } turn{*this};
+        return engine_.run(params);
+    }();
     const auto& p = report.provenance;
     db::inTransaction(primary_, [&](pqxx::work& tx) {
         auto event = core::newAuditEvent(caller, action, "success", "report", p.kind);

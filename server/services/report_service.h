@@ -4,6 +4,8 @@
 #include "server/core/caller.h"
 #include "server/db/pool.h"
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,12 @@ namespace registry::services {
 // primary. The dashboard uses the same service, so it gets the same scope and suppression.
 class ReportService {
 public:
-    ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell, std::string softwareVersion);
+    // At most `maxConcurrent` reports are computed at once (reports.max_concurrent); a request
+    // beyond that waits its turn for up to `waitSeconds`, then gets 503 with Retry-After. A cold
+    // report over a large table takes seconds and a pooled connection: without the limit, a
+    // dashboard opened by many users at once would take every connection from the submissions.
+    ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell, std::string softwareVersion,
+                  int maxConcurrent = 2, int waitSeconds = 30);
 
     // The kinds this caller may run.
     std::vector<std::string> kinds(const core::Caller& caller) const;
@@ -35,6 +42,11 @@ private:
 
     db::ConnectionPool& primary_;
     reports::ReportEngine engine_;
+    const int maxConcurrent_;
+    const int waitSeconds_;
+    std::mutex turnMutex_;
+    std::condition_variable turnFreed_;
+    int running_ = 0;
 };
 
 }  // namespace registry::services

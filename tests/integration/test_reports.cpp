@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <thread>
+
 #include "server/db/fact_storage.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/exam_fixtures.h"
@@ -480,6 +482,36 @@ BOOST_AUTO_TEST_CASE(reports_and_exports_read_from_db_report_url_when_set) {
     seed(direct);
     auto r2 = direct.client().get("/api/v1/reports/police?" + kRange, direct.login("researcher").token);
     BOOST_TEST(r2.json()->getObject("provenance")->getValue<int>("record_count") == 48);
+}
+
+// reports.max_concurrent = 1: a burst of report and dashboard requests is computed one at a time,
+// and every request still gets its (identical) answer rather than a refusal or a hang.
+BOOST_AUTO_TEST_CASE(a_burst_of_report_requests_takes_turns_and_each_is_answered) {
+    TestServer server(std::map<std::string, std::string>{{"reports.max_concurrent", "1"}});
+    seed(server);
+    auto researcher = server.login("researcher");
+    auto lead = server.login("pilot_lead");
+    std::vector<std::string> digests(8);
+    std::vector<int> statuses(8, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            auto client = server.client();
+            const bool dashboard = i % 4 == 3;
+            auto r = dashboard ? client.get("/api/v1/dashboard?" + kRange, lead.token)
+                               : client.get("/api/v1/reports/evaluation?" + kRange, researcher.token);
+            statuses[i] = r.status;
+            if (r.status == 200 && !dashboard) {
+                digests[i] = r.json()->getObject("provenance")->getValue<std::string>("data_digest");
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < 8; ++i) BOOST_TEST(statuses[i] == 200);
+    for (int i = 0; i < 8; ++i) {
+        if (i % 4 != 3) BOOST_TEST(digests[i] == digests[0]);
+    }
+    BOOST_TEST(!digests[0].empty());
 }
 
 BOOST_AUTO_TEST_CASE(the_cli_runs_the_same_report_for_scheduled_runs) {
