@@ -6,11 +6,10 @@ const assert = require('assert/strict');
 const fs = require('fs');
 const path = require('path');
 const { isDeepStrictEqual } = require('util');
-const { Registry, launchBrowser, SOURCE } = require('./harness');
+const { SOURCE } = require('./harness');
+const suite = require('./suite');
 const { enrolByApi, freshCode, tokenWithSecondFactor } = require('./totp');
 
-const ARTIFACTS = process.env.REGISTRY_BROWSER_ARTIFACTS || path.join(SOURCE, 'build', 'browser-artifacts');
-const AXE = fs.readFileSync(path.join(SOURCE, 'server/web/node_modules/axe-core/axe.min.js'), 'utf8');
 const LAPTOP = { width: 1366, height: 768 };
 const ADDED = { code: 'browser_added_question', label_nl: 'Toegevoegde testvraag', label_en: 'Added test question' };
 
@@ -24,12 +23,8 @@ const tokens = {};
 async function open(t) {
   t.context = t.context || await browser.newContext({ viewport: LAPTOP, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
   const page = await t.context.newPage();
-  t.problems = t.problems || [];
   t.bodies = t.bodies || [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) t.problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => t.problems.push(`page error: ${e.message}`));
+  suite.watchProblems(t, page);
   page.on('response', (r) => { if (r.url().includes('/api/')) t.bodies.push(r.text().catch(() => '')); });
   t.page = page;
   return page;
@@ -48,18 +43,9 @@ async function signIn(page, account) {
   await page.locator('#sign-out').waitFor({ state: 'visible' });
 }
 
-async function axeCheck(page, what) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }));
-  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
-  assert.deepEqual(found, [], `axe-core found WCAG 2.1 A/AA violations on ${what}`);
-}
-
-async function screenshot(page, name, fullPage = false) {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `entry-${name}.png`), fullPage });
-}
+const { ARTIFACTS, axeCheck } = suite;
+// This suite's screenshots are named entry-*, and show the viewport unless asked for the page.
+const screenshot = (page, name, fullPage = false) => suite.screenshot(page, `entry-${name}`, fullPage);
 
 async function noSidewaysScroll(page, what) {
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling on ${what}`);
@@ -569,11 +555,12 @@ function publishVersionTwo() {
   registry.query(`INSERT INTO form_definitions (version, form, definition, checksum) VALUES (2, 'exam', '${json}'::jsonb, 'browser-test')`);
 }
 
-async function main() {
-  const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
-  registry = await new Registry().start();
-  let failed = 0;
-  try {
+suite.runSuite(tests, {
+  label: 'entry browser tests',
+  failurePrefix: 'entry-FAILED-',
+  setup: async (started, launched) => {
+    registry = started;
+    browser = launched;
     users.doctor = registry.addUser('doctor.entry', 'forensic_doctor', 'oost_brabant');
     users.police = registry.addUser('police.entry', 'police', 'oost_brabant');
     users.prosecutor = registry.addUser('prosecutor.entry', 'prosecutor', 'oost_brabant');
@@ -581,30 +568,6 @@ async function main() {
     publishVersionTwo();
     tokens.doctor = await registry.token(users.doctor);
     tokens.prosecutor = await registry.token(users.prosecutor);
-    browser = await launchBrowser();
     dateTimeKeys = await probeDateTimeKeys();
-    for (const { name, fn } of tests) {
-      if (only && !only.test(name)) continue;
-      const t = {};
-      const started = Date.now();
-      try {
-        await fn(t);
-        assert.deepEqual(t.problems || [], [], 'console errors, page errors or CSP violations');
-        console.log(`ok   ${name} (${Date.now() - started} ms)`);
-      } catch (e) {
-        failed++;
-        if (t.page && !t.page.isClosed()) await screenshot(t.page, `FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`, true).catch(() => {});
-        console.log(`FAIL ${name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      } finally {
-        if (t.context) await t.context.close().catch(() => {});
-      }
-    }
-  } finally {
-    if (browser) await browser.close();
-    await registry.stop();
-  }
-  console.log(failed ? `${failed} browser test(s) failed` : 'all entry browser tests passed');
-  process.exitCode = failed ? 1 : 0;
-}
-
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+  },
+}).catch((e) => { console.error(e); process.exitCode = 1; });

@@ -3,13 +3,9 @@
 // the demo data. Run by CTest (`browser`); screenshots go to REGISTRY_BROWSER_ARTIFACTS.
 'use strict';
 const assert = require('assert/strict');
-const fs = require('fs');
-const path = require('path');
-const { Registry, launchBrowser, SOURCE } = require('./harness');
+const { axeCheck, runSuite, screenshot, watchProblems } = require('./suite');
 const { enrolByApi, freshCode, tokenWithSecondFactor } = require('./totp');
 
-const ARTIFACTS = process.env.REGISTRY_BROWSER_ARTIFACTS || path.join(SOURCE, 'build', 'browser-artifacts');
-const AXE = fs.readFileSync(path.join(SOURCE, 'server/web/node_modules/axe-core/axe.min.js'), 'utf8');
 const LAPTOP = { width: 1366, height: 768 };
 const TABLET = { width: 820, height: 1180 };
 
@@ -25,14 +21,7 @@ const users = {};
 async function open(t, viewport = LAPTOP) {
   const context = await browser.newContext({ viewport, locale: 'nl-NL' });
   const page = await context.newPage();
-  t.problems = [];
-  page.on('console', (m) => {
-    // Chromium logs every 4xx answer as an error; the tests check those answers themselves.
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      t.problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => t.problems.push(`page error: ${e.message}`));
+  watchProblems(t, page);
   t.responses = [];
   page.on('response', (r) => t.responses.push(r));
   t.context = context;
@@ -45,21 +34,6 @@ async function signIn(page, account) {
   await page.locator('#username').fill(account.username);
   await page.locator('#password').fill(account.password);
   await page.locator('form.signin-form button[type="submit"]').click();
-}
-
-async function axeCheck(page, what) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    resultTypes: ['violations'],
-  }));
-  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.deepEqual(found, [], `axe-core found WCAG 2.1 A/AA violations on ${what}`);
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 test('the sign-in page is served under a strict CSP, in Dutch, and passes axe-core', async (t) => {
@@ -423,39 +397,15 @@ test('a doctor and a researcher cannot open the dashboard', async (t) => {
   }
 });
 
-async function main() {
-  const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
-  registry = await new Registry().start();
-  let failed = 0;
-  try {
+runSuite(tests, {
+  label: 'browser tests',
+  setup: async (started, launched) => {
+    registry = started;
+    browser = launched;
     users.leadOb = registry.addUser('lead.ob.browser', 'pilot_lead', 'oost_brabant');
     users.doctor = registry.addUser('doctor.browser', 'forensic_doctor', 'oost_brabant');
     users.researcher = await enrolByApi(registry, registry.addUser('researcher.browser', 'researcher', ''));
     users.lockout = registry.addUser('lockout.browser', 'pilot_lead', 'midden_nederland');
     users.national = registry.accounts['demo.lead'];
-    browser = await launchBrowser();
-    for (const { name, fn } of tests) {
-      if (only && !only.test(name)) continue;
-      const t = {};
-      const started = Date.now();
-      try {
-        await fn(t);
-        assert.deepEqual(t.problems || [], [], 'console errors, page errors or CSP violations');
-        console.log(`ok   ${name} (${Date.now() - started} ms)`);
-      } catch (e) {
-        failed++;
-        if (t.page && !t.page.isClosed()) await screenshot(t.page, `FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-        console.log(`FAIL ${name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      } finally {
-        if (t.context) await t.context.close().catch(() => {});
-      }
-    }
-  } finally {
-    if (browser) await browser.close();
-    await registry.stop();
-  }
-  console.log(failed ? `${failed} browser test(s) failed` : 'all browser tests passed');
-  process.exitCode = failed ? 1 : 0;
-}
-
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+  },
+}).catch((e) => { console.error(e); process.exitCode = 1; });

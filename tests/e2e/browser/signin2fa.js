@@ -7,13 +7,9 @@
 // Run by CTest (`browser_signin2fa`); screenshots go to REGISTRY_BROWSER_ARTIFACTS.
 'use strict';
 const assert = require('assert/strict');
-const fs = require('fs');
-const path = require('path');
-const { Registry, launchBrowser, SOURCE } = require('./harness');
+const { axeCheck, runSuite, screenshot, watchProblems } = require('./suite');
 const { base32Decode, checkRfc6238Vectors, currentStep, enrolByApi, freshCode, totpAt, wrongCode } = require('./totp');
 
-const ARTIFACTS = process.env.REGISTRY_BROWSER_ARTIFACTS || path.join(SOURCE, 'build', 'browser-artifacts');
-const AXE = fs.readFileSync(path.join(SOURCE, 'server/web/node_modules/axe-core/axe.min.js'), 'utf8');
 const LAPTOP = { width: 1366, height: 768 };
 
 // --- harness -------------------------------------------------------------------------------
@@ -27,13 +23,7 @@ async function open(t, { clock = false } = {}) {
   const context = await browser.newContext({ viewport: LAPTOP, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
   const page = await context.newPage();
   if (clock) await page.clock.install();
-  t.problems = t.problems || [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      t.problems.push(`console: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => t.problems.push(`page error: ${e.message}`));
+  watchProblems(t, page);
   t.contexts = [...(t.contexts || []), context];
   t.page = page;
   return page;
@@ -55,21 +45,6 @@ async function codeStep(page, code) {
   // A refusal leaves the form, ready again; a success replaces it with the next page.
   if (status !== 201) await page.locator('#code-form button[type="submit"]:not([disabled])').waitFor();
   return status;
-}
-
-async function axeCheck(page, what) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    resultTypes: ['violations'],
-  }));
-  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.deepEqual(found, [], `axe-core found WCAG 2.1 A/AA violations on ${what}`);
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 // The page moves the focus once it has rendered, which can be a moment after its h1 appears.
@@ -267,38 +242,15 @@ test('the account page lists the user\'s sessions and ends another one', async (
   await page.locator('#lang-switch').click();
 });
 
-async function main() {
-  const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
-  registry = await new Registry().start();
-  let failed = 0;
-  try {
+runSuite(tests, {
+  label: 'two-factor browser tests',
+  failurePrefix: 'FAILED-2fa-',
+  setup: async (started, launched) => {
+    registry = started;
+    browser = launched;
     users.loef = registry.addUser('loef.2fa.browser', 'loef', '');
     users.lead = registry.addUser('lead.2fa.browser', 'pilot_lead', 'oost_brabant');
     users.lockout = await enrolByApi(registry, registry.addUser('lockout.2fa.browser', 'pilot_lead', 'midden_nederland'));
     users.expiring = await enrolByApi(registry, registry.addUser('expiring.2fa.browser', 'pilot_lead', 'oost_nederland'));
-    browser = await launchBrowser();
-    for (const { name, fn } of tests) {
-      if (only && !only.test(name)) continue;
-      const t = {};
-      const started = Date.now();
-      try {
-        await fn(t);
-        assert.deepEqual(t.problems || [], [], 'console errors, page errors or CSP violations');
-        console.log(`ok   ${name} (${Date.now() - started} ms)`);
-      } catch (e) {
-        failed++;
-        if (t.page && !t.page.isClosed()) await screenshot(t.page, `FAILED-2fa-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-        console.log(`FAIL ${name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      } finally {
-        for (const context of t.contexts || []) await context.close().catch(() => {});
-      }
-    }
-  } finally {
-    if (browser) await browser.close();
-    await registry.stop();
-  }
-  console.log(failed ? `${failed} browser test(s) failed` : 'all two-factor browser tests passed');
-  process.exitCode = failed ? 1 : 0;
-}
-
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+  },
+}).catch((e) => { console.error(e); process.exitCode = 1; });
