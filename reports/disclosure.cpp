@@ -17,9 +17,21 @@ namespace {
 
 constexpr double kEpsilon = 1e-7;
 
+// GLPK keeps one environment per thread and never frees it at thread exit: a pooled HTTP thread
+// that ends would leak it. The environment is freed whenever the thread's last problem goes.
+thread_local int liveProblems = 0;
+
 struct GlpDeleter {
-    void operator()(glp_prob* p) const { glp_delete_prob(p); }
+    void operator()(glp_prob* p) const {
+        glp_delete_prob(p);
+        if (--liveProblems == 0) glp_free_env();
+    }
 };
+
+glp_prob* newProblem() {
+    ++liveProblems;
+    return glp_create_prob();
+}
 
 // Minimises or maximises column `col` (1-based) of an LP already filled in.
 double optimise(glp_prob* lp, int col, int columns, bool maximise) {
@@ -92,7 +104,7 @@ std::map<std::string, Interval> computeIntervals(const DisclosureProblem& proble
     for (const auto& [root, vars] : components) {
         std::map<std::string, int> column;
         for (const auto& v : vars) column[v] = static_cast<int>(column.size()) + 1;
-        std::unique_ptr<glp_prob, GlpDeleter> lp(glp_create_prob());
+        std::unique_ptr<glp_prob, GlpDeleter> lp(newProblem());
         const int n = static_cast<int>(vars.size());
         glp_add_cols(lp.get(), n);
         for (int j = 1; j <= n; ++j) glp_set_col_bnds(lp.get(), j, GLP_LO, 0.0, 0.0);
@@ -295,7 +307,7 @@ std::vector<int> failing(const Indexed& x, const std::vector<char>& hidden, cons
     };
     std::vector<double> lo(vars.size()), hi(vars.size());
     for (std::size_t j = 0; j < vars.size(); ++j) lo[j] = hi[j] = static_cast<double>(x.value[static_cast<std::size_t>(vars[j])]);
-    std::unique_ptr<glp_prob, GlpDeleter> lp(glp_create_prob());
+    std::unique_ptr<glp_prob, GlpDeleter> lp(newProblem());
     const int n = static_cast<int>(vars.size());
     glp_add_cols(lp.get(), n);
     for (int j = 1; j <= n; ++j) glp_set_col_bnds(lp.get(), j, GLP_LO, 0.0, 0.0);

@@ -67,6 +67,7 @@ std::map<std::string, Bounds> attack(const std::map<std::string, long long>& pub
         out[name] = b;
     }
     glp_delete_prob(lp);
+    glp_free_env();  // GLPK's per-thread environment would otherwise outlive the thread
     return out;
 }
 
