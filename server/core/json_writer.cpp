@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace registry::core {
 namespace {
@@ -43,7 +44,14 @@ void appendDouble(std::string& out, double d) {
     // and write differently the second time (found by fuzz_json_body).
     if (d == 0.0) d = 0.0;
     char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);  // shortest round-trip form
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, d);  // shortest round-trip form
+    // A whole double beyond 64-bit integers in plain digits ("-9223372337203686000") would read
+    // back as an integer literal no field can hold and be refused; its exponent form reads back
+    // as the same double (found by fuzz_json_body).
+    const std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+    if (std::fabs(d) >= 9.0e18 && text.find_first_of(".eE") == std::string_view::npos) {
+        result = std::to_chars(buffer, buffer + sizeof buffer, d, std::chars_format::scientific);
+    }
     out.append(buffer, result.ptr);
 }
 
