@@ -319,6 +319,48 @@ public:
         }
     }
 
+    // total = Σ parts in every region column, over the whole period, where an intruder can write
+    // it down from the tables' definitions or the form's rules (a ground for dismissal comes with
+    // a dismissal). Checked against the figures once they are known (finish): where they obey it
+    // exactly it is an equality; where the total exceeds the parts and `slack` allows it, the
+    // difference becomes an unpublished quantity ≥ 0 (protected like a band when small); where
+    // the figures contradict it (records of an older form version) it is no fact and is dropped.
+    void relatePerRegion(const std::string& total, const std::vector<std::string>& parts, bool slack) {
+        for (const auto& r : regionKeys_) {
+            Relation rel{var(total, r, "*"), {}, slack};
+            for (const auto& p : parts) rel.parts.push_back(var(p, r, "*"));
+            relations_.push_back(std::move(rel));
+        }
+    }
+
+    // The relations the form's `required_if` rules imply: a field required when a condition holds
+    // is answered at least as often as the condition holds, between two frequency tables.
+    void formRules() {
+        using Op = core::Condition::Op;
+        for (const auto& f : cat_.fields) {
+            if (!f.requiredIf || !has(f.code) || categoriesOf(f).empty()) continue;
+            const auto& rule = *f.requiredIf;
+            const FieldDef* g = field(rule.field);
+            if (!g || !has(rule.field)) continue;
+            const std::string missing = f.code + "|missing";
+            if (rule.op == Op::Present) {
+                // Answered whenever g is: g's missing ones are at least f's missing ones.
+                relatePerRegion(rule.field + "|missing", {missing}, true);
+                continue;
+            }
+            std::vector<std::string> parts{missing};
+            const bool exclusive = g->type == FieldType::Enum || g->type == FieldType::Bool;
+            if ((rule.op == Op::Equals || rule.op == Op::In) && exclusive) {
+                for (const auto& v : rule.values) parts.push_back(rule.field + "|" + v);
+            } else if (rule.op == Op::Contains && g->type == FieldType::MultiEnum && rule.values.size() == 1) {
+                parts.push_back(rule.field + "|" + rule.values.front());
+            } else {
+                continue;  // a union of overlapping options: no sum of published counts
+            }
+            relatePerRegion("exams", parts, true);
+        }
+    }
+
     std::vector<Category> categoriesOf(const FieldDef& f) const {
         std::vector<Category> out;
         if (f.type == FieldType::Enum) {
@@ -400,6 +442,7 @@ public:
             }
         }
         for (const auto& d : differences_) report_.values[d.band] = report_.values[d.upper] - report_.values[d.lower];
+        keepRelationsThatHold();
         const auto& fp = result.fingerprint;
         report_.provenance.recordCount = fp.records;
         report_.provenance.formVersions = fp.formVersions;
@@ -409,6 +452,39 @@ public:
 
 private:
     using CodeDefLabel = std::string;
+    struct Relation {
+        std::string total;
+        std::vector<std::string> parts;
+        bool slack;
+    };
+
+    void keepRelationsThatHold() {
+        auto& values = report_.values;
+        std::size_t slacks = 0;
+        for (const auto& rel : relations_) {
+            auto total = values.find(rel.total);
+            if (total == values.end()) continue;  // a table this report does not print
+            long long difference = total->second;
+            bool complete = true;
+            for (const auto& p : rel.parts) {
+                auto part = values.find(p);
+                if (part == values.end()) {
+                    complete = false;
+                    break;
+                }
+                difference -= part->second;
+            }
+            if (!complete || difference < 0 || (difference > 0 && !rel.slack)) continue;
+            Constraint c{rel.total, rel.parts};
+            if (difference > 0) {
+                const std::string slack = "slack" + std::to_string(++slacks) + "(" + rel.total + ")";
+                report_.unpublished.insert(slack);
+                values[slack] = difference;
+                c.parts.push_back(slack);
+            }
+            report_.constraints.push_back(std::move(c));
+        }
+    }
     struct Pending {
         std::size_t table, row, col;
         std::string region, period;
@@ -538,6 +614,7 @@ private:
     std::vector<Difference> differences_;
     std::map<std::tuple<int, std::string, std::string>, std::string> quantityOf_;
     std::set<std::pair<std::string, std::string>> linked_;
+    std::vector<Relation> relations_;
     Report report_;
 };
 
@@ -578,6 +655,12 @@ void convictionRate(Builder& b) {
         b.statTable("conviction_rate", "Veroordelingen onder afgedane zaken",
                     verdict + " IS NOT NULL AND " + verdict + " <> 'pending'", {},
                     {{"conviction", "Veroordeling", verdict + " = 'conviction'"}});
+        // Beside the verdict table: its convictions, and its decided rows summed (all but pending
+        // and missing), are the rate's numerator and n.
+        if (b.has("verdict")) {
+            b.relatePerRegion("conviction_rate.conviction", {"verdict|conviction"}, false);
+            b.relatePerRegion("exams", {"conviction_rate.n", "verdict|pending", "verdict|missing"}, false);
+        }
     }
 }
 
@@ -590,6 +673,13 @@ void findingsYield(Builder& b) {
         yield.push_back({"no_finding", "Geen bevinding", visible + " AND " + internal + " IS DISTINCT FROM 'yes'"});
     }
     b.statTable("findings_yield", "Opbrengst van het onderzoek", "", {}, yield);
+    // Subsets of rows of the findings' own tables (internal only: internal injury shown and no
+    // external injury; no finding: no visible injury and no internal injury shown).
+    if (b.has("findings_yield")) {
+        b.relatePerRegion("internal_injury_shown|yes", {"findings_yield.internal_only"}, true);
+        b.relatePerRegion("external_injury_visible|false", {"findings_yield.internal_only"}, true);
+        b.relatePerRegion("no_visible_injury|true", {"findings_yield.no_finding"}, true);
+    }
 }
 
 // Form completeness per record (median and p25), and with `perField` also per field.
@@ -675,6 +765,18 @@ void om(Builder& b) {
             shares.push_back({"assault_only", "Alleen mishandeling ten laste gelegd", only});
         }
         b.statTable("charges_summary", "Tenlastelegging", "f.\"" + options->front()->name + "\" IS NOT NULL", {}, shares);
+        // Beside the charges table: n is every exam with charges recorded; "attempted" is the
+        // union of the attempted options (each of them at most it); "assault only" is a part of
+        // the assault row. (Their sum is at least the union: a relation with two totals, which
+        // these constraints cannot state.)
+        if (b.has("charges") && b.has("charges_summary")) {
+            b.relatePerRegion("exams", {"charges_summary.n", "charges|missing"}, false);
+            for (const auto* o : *options) {
+                if (o->option.find("attempted") == std::string::npos) continue;
+                b.relatePerRegion("charges_summary.attempted", {"charges|" + o->option}, true);
+            }
+            if (!assault.empty()) b.relatePerRegion("charges|art_300_304_assault", {"charges_summary.assault_only"}, true);
+        }
     }
     frequency(b, "verdict");
     convictionRate(b);
@@ -858,6 +960,7 @@ Report ReportEngine::run(const ReportParams& params) {
     } else {
         evaluation(b);
     }
+    b.formRules();
     const auto started = std::chrono::steady_clock::now();
     auto lease = pool_.acquire();
     // One snapshot for the figures and their fingerprint.

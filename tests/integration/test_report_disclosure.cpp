@@ -305,6 +305,118 @@ BOOST_AUTO_TEST_CASE(the_om_report_counts_dismissal_codes_from_the_versioned_lis
     BOOST_TEST(!cellOf(tableOf(evaluation.json(), "dismissal_code"), "20", "oost_brabant").has_value());
 }
 
+// The om report prints the verdict table beside the conviction rate (its n and its share of
+// convictions), and the decisions beside the grounds for dismissal. An intruder writes down what
+// the definitions and the form's rules give: n is every decided verdict; the convictions are the
+// verdict table's; a ground is recorded with each dismissal (and, in this data, only then).
+// Oost-Brabant's 30: 12 convictions and 3 acquittals after a summons, 12 dismissals (11 on
+// ground 02, 1 on ground 20), 3 without a decision. The 3 acquittals and the single ground 20
+// must stay hidden, with nothing that pins them.
+BOOST_AUTO_TEST_CASE(the_conviction_rate_and_the_dismissals_do_not_give_a_verdict_or_a_ground_away) {
+    TestServer server;
+    seed(server);
+    auto client = server.client();
+    auto prosecutor = server.login("prosecutor", "oost_brabant");
+    std::vector<std::string> ids;
+    {
+        pqxx::connection c(server.db().ownerUrl());
+        pqxx::work tx(c);
+        for (const auto& row : tx.exec("SELECT id::text FROM exams WHERE region = 'oost_brabant' ORDER BY id LIMIT 27")) {
+            ids.push_back(row[0].as<std::string>());
+        }
+    }
+    BOOST_TEST_REQUIRE(ids.size() == 27u);
+    std::map<std::string, long long> truth;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::string fields;
+        if (i < 15) {
+            const std::string verdict = i < 12 ? "conviction" : "acquittal";
+            fields = R"("om_decision": "summons", "om_decision_date": "2026-02-02", "verdict": ")" + verdict + "\"";
+            truth["verdict." + verdict]++;
+            truth["om_decision.summons"]++;
+        } else {
+            const std::string ground = i == 15 ? "20" : "02";
+            fields = R"("om_decision": "dismissal", "om_decision_date": "2026-02-02", "dismissal_code": ")" + ground + "\"";
+            truth["dismissal_code." + ground]++;
+            truth["om_decision.dismissal"]++;
+        }
+        auto r = client.send("PUT", "/api/v1/exams/" + ids[i] + "/outcome", "{\"fields\": {" + fields + "}}", prosecutor.token);
+        BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    }
+    truth["exams"] = 30;
+    for (const char* code : {"verdict", "om_decision", "dismissal_code"}) truth[std::string(code) + ".total"] = 30;
+    truth["verdict.missing"] = 15;
+    truth["om_decision.missing"] = 3;
+    truth["dismissal_code.missing"] = 18;
+    truth["conviction_rate.n"] = 15;
+    truth["conviction_rate.conviction"] = 12;
+    BOOST_TEST_REQUIRE(truth["verdict.acquittal"] == 3);
+    BOOST_TEST_REQUIRE(truth["dismissal_code.20"] == 1);
+
+    auto researcher = server.login("researcher");
+    auto r = client.get("/api/v1/reports/om?region=oost_brabant&" + kRange, researcher.token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body.substr(0, 300));
+    auto report = r.json();
+    std::map<std::string, long long> published;
+    std::set<std::string> hidden;
+    auto publish = [&](const std::string& name, std::optional<double> value) {
+        if (value) {
+            published[name] = std::llround(*value);
+            BOOST_TEST(published[name] == truth[name], name);
+        } else {
+            hidden.insert(name);
+        }
+    };
+    const std::string column = "oost_brabant";
+    std::vector<registry::test::Relation> relations;
+    // Each exclusive table sums to the number of exams, printed as its total row.
+    for (const std::string code : {"verdict", "om_decision", "dismissal_code"}) {
+        auto table = tableOf(report, code);
+        registry::test::Relation sum{code + ".total", {}};
+        auto rows = table->getArray("rows");
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const std::string row = rows->getObject(i)->getValue<std::string>("code");
+            const std::string name = row == "total" ? code + ".total" : code + "." + row;
+            publish(name, cellOf(table, row, column));
+            if (row != "total") sum.parts.push_back(name);
+        }
+        relations.push_back(sum);
+        relations.push_back({"exams", {code + ".total"}});
+    }
+    publish("exams", cellOf(tableOf(report, "exams_per_period"), "*", column));
+    // The rate: n as a count, the convictions as a share of it.
+    auto rate = tableOf(report, "conviction_rate");
+    const auto n = cellOf(rate, column, "n"), share = cellOf(rate, column, "conviction");
+    publish("conviction_rate.n", n);
+    publish("conviction_rate.conviction", share && n ? std::optional<double>(*share * *n) : std::nullopt);
+    relations.push_back({"conviction_rate.conviction", {"verdict.conviction"}});
+    registry::test::Relation decided{"conviction_rate.n", {}};
+    for (const char* v : {"conviction", "acquittal", "discharge", "om_inadmissible", "guilty_no_sentence"}) {
+        decided.parts.push_back(std::string("verdict.") + v);
+    }
+    relations.push_back(decided);
+    // The form's rule, and this data: a ground with every dismissal and only then.
+    registry::test::Relation grounds{"om_decision.dismissal", {}};
+    for (const auto& [name, value] : truth) {
+        if (name.rfind("dismissal_code.", 0) == 0 && name != "dismissal_code.missing" && name != "dismissal_code.total") {
+            grounds.parts.push_back(name);
+        }
+    }
+    relations.push_back(grounds);
+    for (const auto& name : hidden) published.erase(name);
+
+    const auto bounds = registry::test::attack(published, hidden, relations);
+    BOOST_TEST(bounds.count("verdict.acquittal") == 1u, "the 3 acquittals are printed");
+    BOOST_TEST(bounds.count("dismissal_code.20") == 1u, "the single ground 20 is printed");
+    for (const auto& [name, b] : bounds) {
+        const long long v = truth[name];
+        BOOST_TEST_CONTEXT(name << " = " << v << " in [" << b.min << ", " << (b.unbounded ? 1e18 : b.max) << "]") {
+            BOOST_TEST(b.wholeNumbers() > 1, "a suppressed cell is pinned");
+            if (v >= 1 && v < 10) BOOST_TEST(b.wholeNumbers() >= 9, "a small count is known too well");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(research_export_body_map)

@@ -33,9 +33,12 @@ BOOST_AUTO_TEST_CASE(negative_zero_is_written_as_zero_so_it_round_trips) {
 // Found by fuzz_json_body: -9223372337203685477.5808 was written "-9223372337203686000", which
 // reads back as an integer literal beyond 64 bits and is refused; the exponent form is a double.
 BOOST_AUTO_TEST_CASE(whole_doubles_beyond_64_bit_integers_are_written_with_an_exponent) {
-    BOOST_TEST(writeJson(-9223372337203685477.5808) == "-9.223372337203686e+18");
+    const double big = -9223372337203685477.5808;
+    const std::string written = writeJson(big);
+    BOOST_TEST(written.find("e+18") != std::string::npos, written);
+    BOOST_TEST(std::stod(written) == big);
     BOOST_TEST(writeJson(1.0e19) == "1e+19");
-    BOOST_TEST(writeJson(1.0e15) == "1000000000000000");  // an integer literal any field can hold
+    BOOST_TEST(writeJson(1234567890123456.0) == "1234567890123456");  // an integer literal any field can hold
     auto parsed = Poco::JSON::Parser().parse("{\"d\": -9223372337203685477.5808}");
     const std::string once = writeJson(parsed);
     BOOST_TEST(writeJson(Poco::JSON::Parser().parse(once)) == once);
