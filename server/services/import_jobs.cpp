@@ -68,6 +68,28 @@ ImportJobs::~ImportJobs() {
     heartbeat_.join();
 }
 
+namespace {
+
+// What the API shows of a stored job, without its summary.
+ImportJobView viewOf(const db::StoredImportJob& s) {
+    ImportJobView v;
+    v.id = s.id;
+    v.status = s.status;
+    v.mapping = s.mapping;
+    v.sourceName = s.sourceName;
+    v.onError = s.onError;
+    v.ownerId = s.ownerId;
+    v.createdAt = s.createdAt;
+    v.finishedAt = s.finishedAt;
+    v.dryRun = s.dryRun;
+    v.progress = {s.phase, s.total, s.done, s.imported, s.alreadyPresent, s.rejected};
+    v.failureCode = s.failureCode;
+    v.failureMessage = s.failureMessage;
+    return v;
+}
+
+}  // namespace
+
 ImportJobView ImportJobs::submit(const core::Caller& caller, std::string csv, const std::string& mappingName,
                                  const std::string& sourceName, bool dryRun, import::OnError onError) {
     auto job = std::make_shared<Job>();
@@ -115,17 +137,7 @@ ImportJobView ImportJobs::submit(const core::Caller& caller, std::string csv, co
         queue_.push_back(job);
     }
     wake_.notify_all();
-    ImportJobView view;
-    view.id = stored.id;
-    view.status = stored.status;
-    view.mapping = stored.mapping;
-    view.sourceName = stored.sourceName;
-    view.onError = stored.onError;
-    view.ownerId = stored.ownerId;
-    view.createdAt = stored.createdAt;
-    view.dryRun = dryRun;
-    view.progress.phase = stored.phase;
-    return view;
+    return viewOf(stored);
 }
 
 ImportJobView ImportJobs::get(const core::Caller& caller, const std::string& id) {
@@ -142,19 +154,7 @@ ImportJobView ImportJobs::get(const core::Caller& caller, const std::string& id)
     });
     if (!stored) throw Error(ErrorKind::NotFound, "No such import.");
     const auto& s = *stored;
-    ImportJobView v;
-    v.id = s.id;
-    v.status = s.status;
-    v.mapping = s.mapping;
-    v.sourceName = s.sourceName;
-    v.onError = s.onError;
-    v.ownerId = s.ownerId;
-    v.createdAt = s.createdAt;
-    v.finishedAt = s.finishedAt;
-    v.dryRun = s.dryRun;
-    v.progress = {s.phase, s.total, s.done, s.imported, s.alreadyPresent, s.rejected};
-    v.failureCode = s.failureCode;
-    v.failureMessage = s.failureMessage;
+    ImportJobView v = viewOf(s);
     if (s.hasSummary) {
         import::ImportSummary summary;
         summary.sourceName = s.sourceName;
