@@ -8,11 +8,10 @@
 #include "tests/support/exam_fixtures.h"
 #include "tests/support/intruder.h"
 #include "tests/support/replica_cluster.h"
+#include "tests/support/report_json.h"
 #include "tests/support/test_server.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/Zip/ZipArchive.h>
-#include <Poco/Zip/ZipStream.h>
 #include <pqxx/pqxx>
 
 #include <cmath>
@@ -24,7 +23,10 @@
 #include <string>
 #include <vector>
 
+using registry::test::cellOf;
+using registry::test::tableOf;
 using registry::test::TestServer;
+using registry::test::unzipEntry;
 
 namespace {
 
@@ -67,47 +69,6 @@ void seed(TestServer& server, const std::vector<Seed>& spec = seedSpec(), int of
                              registry::test::examBody(e.region, extra, "PL-DISC-" + std::to_string(offset + static_cast<int>(i))), doctors[e.region]);
         BOOST_TEST_REQUIRE(r.status == 201, r.body);
     }
-}
-
-Poco::JSON::Object::Ptr tableOf(const Poco::JSON::Object::Ptr& report, const std::string& code) {
-    auto tables = report->getArray("tables");
-    for (std::size_t i = 0; i < tables->size(); ++i) {
-        if (tables->getObject(i)->getValue<std::string>("code") == code) return tables->getObject(i);
-    }
-    BOOST_FAIL("no table " + code);
-    return nullptr;
-}
-
-// The cell at (row code, column code): its number, or nothing when suppressed.
-std::optional<double> cellOf(const Poco::JSON::Object::Ptr& table, const std::string& row, const std::string& column) {
-    auto columns = table->getArray("columns");
-    std::size_t col = columns->size();
-    for (std::size_t c = 0; c < columns->size(); ++c) {
-        if (columns->getObject(c)->getValue<std::string>("code") == column) col = c;
-    }
-    BOOST_TEST_REQUIRE(col < columns->size(), "no column " + column);
-    auto rows = table->getArray("rows");
-    for (std::size_t r = 0; r < rows->size(); ++r) {
-        if (rows->getObject(r)->getValue<std::string>("code") != row) continue;
-        auto cell = rows->getObject(r)->getArray("cells")->get(col);
-        if (cell.type() == typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
-        if (cell.isEmpty()) return 0.0;  // a share of nothing (n = 0)
-        return cell.convert<double>();
-    }
-    BOOST_FAIL("no row " + row);
-    return std::nullopt;
-}
-
-std::string unzipEntry(const std::string& zipBytes, const std::string& name) {
-    std::istringstream in(zipBytes);
-    Poco::Zip::ZipArchive archive(in);
-    auto it = archive.findHeader(name);
-    if (it == archive.headerEnd()) return "";
-    std::istringstream again(zipBytes);
-    Poco::Zip::ZipInputStream zin(again, it->second);
-    std::ostringstream out;
-    out << zin.rdbuf();
-    return out.str();
 }
 
 const std::string kRange = "from=2026-01-01&to=2026-01-31";
