@@ -2,9 +2,8 @@
 
 #include "server/core/crypto.h"
 #include "server/core/pseudonym.h"
+#include "tests/support/temp_key_file.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <stdexcept>
@@ -13,27 +12,11 @@
 using registry::core::KeyFileError;
 using registry::core::normaliseReference;
 using registry::core::Pseudonymiser;
+using registry::test::TempKeyFile;
 
 namespace {
 
 std::string key32(char fill) { return std::string(32, fill); }
-
-// A key file in the temp directory with the given content and mode, removed afterwards.
-struct TempKeyFile {
-    std::string path;
-    TempKeyFile(const std::string& content, mode_t mode) {
-        std::string templ = "/tmp/registry-test-key-XXXXXX";
-        const int fd = ::mkstemp(&templ[0]);
-        BOOST_REQUIRE(fd >= 0);
-        path = templ;
-        BOOST_REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-        BOOST_REQUIRE(::fchmod(fd, mode) == 0);
-        ::close(fd);
-    }
-    ~TempKeyFile() { ::unlink(path.c_str()); }
-    TempKeyFile(const TempKeyFile&) = delete;
-    TempKeyFile& operator=(const TempKeyFile&) = delete;
-};
 
 const std::string kKeyHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 

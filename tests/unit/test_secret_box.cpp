@@ -3,32 +3,18 @@
 #include "server/core/crypto.h"
 #include "server/core/key_file.h"
 #include "server/core/secret_box.h"
+#include "tests/support/temp_key_file.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <stdexcept>
 #include <string>
 
 using registry::core::KeyFileError;
 using registry::core::SecretBox;
+using registry::test::TempKeyFile;
 namespace crypto = registry::crypto;
 
 namespace {
-
-struct KeyFile {
-    std::string path;
-    KeyFile(const std::string& content, mode_t mode) {
-        std::string templ = "/tmp/registry-test-totp-key-XXXXXX";
-        const int fd = ::mkstemp(&templ[0]);
-        BOOST_REQUIRE(fd >= 0);
-        path = templ;
-        BOOST_REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-        BOOST_REQUIRE(::fchmod(fd, mode) == 0);
-        ::close(fd);
-    }
-    ~KeyFile() { ::unlink(path.c_str()); }
-};
 
 std::string flipLastHexDigit(std::string sealed) {
     sealed.back() = sealed.back() == '0' ? '1' : '0';
@@ -62,11 +48,11 @@ BOOST_AUTO_TEST_CASE(a_sealed_secret_opens_only_with_its_key_and_context) {
 
 BOOST_AUTO_TEST_CASE(the_key_file_is_checked_like_the_pseudonym_key) {
     const std::string hex = crypto::toHex(crypto::randomBytes(64));
-    const KeyFile good(hex + "\n", 0600);
+    const TempKeyFile good(hex + "\n", 0600);
     const auto box = SecretBox::fromKeyFile(good.path, "TOTP secret key file");
     BOOST_TEST(box->open(box->seal("abc", "c"), "c") == "abc");
 
-    const KeyFile readable(hex, 0640);
+    const TempKeyFile readable(hex, 0640);
     try {
         SecretBox::fromKeyFile(readable.path, "TOTP secret key file");
         BOOST_FAIL("a group-readable key file was accepted");
@@ -76,9 +62,9 @@ BOOST_AUTO_TEST_CASE(the_key_file_is_checked_like_the_pseudonym_key) {
         BOOST_TEST(message.find("group or others") != std::string::npos);
         BOOST_TEST(message.find(hex) == std::string::npos);
     }
-    const KeyFile shortKey(crypto::toHex(crypto::randomBytes(31)), 0600);
+    const TempKeyFile shortKey(crypto::toHex(crypto::randomBytes(31)), 0600);
     BOOST_CHECK_THROW(SecretBox::fromKeyFile(shortKey.path, "TOTP secret key file"), KeyFileError);
-    const KeyFile notHex("not a key at all", 0600);
+    const TempKeyFile notHex("not a key at all", 0600);
     BOOST_CHECK_THROW(SecretBox::fromKeyFile(notHex.path, "TOTP secret key file"), KeyFileError);
     BOOST_CHECK_THROW(SecretBox::fromKeyFile("/nonexistent/totp.key", "TOTP secret key file"), KeyFileError);
 }
