@@ -3,7 +3,7 @@
 // the demo data. Run by CTest (`browser`); screenshots go to REGISTRY_BROWSER_ARTIFACTS.
 'use strict';
 const assert = require('assert/strict');
-const { axeCheck, runSuite, screenshot, watchProblems } = require('./suite');
+const { axeCheck, passwordStep, runSuite, screenshot, watchProblems } = require('./suite');
 const { enrolByApi, freshCode, tokenWithSecondFactor } = require('./totp');
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -29,12 +29,7 @@ async function open(t, viewport = LAPTOP) {
   return page;
 }
 
-async function signIn(page, account) {
-  await page.goto(`${registry.base}/`);
-  await page.locator('#username').fill(account.username);
-  await page.locator('#password').fill(account.password);
-  await page.locator('form.signin-form button[type="submit"]').click();
-}
+const signIn = (page, account) => passwordStep(page, registry.base, account);
 
 test('the sign-in page is served under a strict CSP, in Dutch, and passes axe-core', async (t) => {
   const page = await open(t);

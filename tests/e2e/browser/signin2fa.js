@@ -7,7 +7,8 @@
 // Run by CTest (`browser_signin2fa`); screenshots go to REGISTRY_BROWSER_ARTIFACTS.
 'use strict';
 const assert = require('assert/strict');
-const { axeCheck, runSuite, screenshot, watchProblems } = require('./suite');
+const suite = require('./suite');
+const { axeCheck, runSuite, screenshot, watchProblems } = suite;
 const { base32Decode, checkRfc6238Vectors, currentStep, enrolByApi, freshCode, totpAt, wrongCode } = require('./totp');
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -29,12 +30,7 @@ async function open(t, { clock = false } = {}) {
   return page;
 }
 
-async function passwordStep(page, account) {
-  await page.goto(`${registry.base}/`);
-  await page.locator('#username').fill(account.username);
-  await page.locator('#password').fill(account.password);
-  await page.locator('form.signin-form button[type="submit"]').click();
-}
+const passwordStep = (page, account) => suite.passwordStep(page, registry.base, account);
 
 async function codeStep(page, code) {
   await page.locator('#code').waitFor();

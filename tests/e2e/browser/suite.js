@@ -38,6 +38,15 @@ async function screenshot(page, name, fullPage = true) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
+// The sign-in form's first step: the registry's start page, the account's username and password,
+// and the button. What follows (a code step, the dashboard) is each suite's to wait for.
+async function passwordStep(page, base, account) {
+  await page.goto(`${base}/`);
+  await page.locator('#username').fill(account.username);
+  await page.locator('#password').fill(account.password);
+  await page.locator('form.signin-form button[type="submit"]').click();
+}
+
 // Runs `tests` ({name, fn(t)}; a command-line argument keeps those whose name matches) against
 // one served registry and one chromium; `setup(registry, browser)` runs first. Sets the exit code.
 async function runSuite(tests, { label, failurePrefix = 'FAILED-', setup }) {
@@ -74,4 +83,4 @@ async function runSuite(tests, { label, failurePrefix = 'FAILED-', setup }) {
   process.exitCode = failed ? 1 : 0;
 }
 
-module.exports = { ARTIFACTS, axeCheck, runSuite, screenshot, watchProblems };
+module.exports = { ARTIFACTS, axeCheck, passwordStep, runSuite, screenshot, watchProblems };
