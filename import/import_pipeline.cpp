@@ -1,4 +1,5 @@
 #include "import/import_pipeline.h"
+#include "import/key_set.h"
 
 #include "server/core/audit_event.h"
 #include "server/core/ids.h"
@@ -18,7 +19,6 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_set>
 
 namespace registry::import {
 namespace {
@@ -203,10 +203,6 @@ std::vector<Prepared> prepareChunk(const RecordPreparer& preparer,
     return out;
 }
 
-// The first 64 bits of a pseudonym: enough to tell a million keys apart (a clash is
-// ~1e-8 likely and would at worst reject one record as a duplicate), at 8 bytes a key.
-std::uint64_t shortKey(const std::string& hex) { return std::stoull(hex.substr(0, 16), nullptr, 16); }
-
 // Writes batches on its own thread and connection while the next records are prepared, in
 // the order given. At most two batches wait, so memory stays flat however large the file.
 class BatchWriter {
@@ -317,14 +313,14 @@ public:
             for (auto& p : prepareChunk(preparer, chunk, threads_)) {
                 ++summary.read;
                 if (!p.error && !p.exam.importKey.empty()) {
-                    if (!seen_.insert(shortKey(p.exam.importKey)).second) {
+                    if (!seen_.insert(p.exam.importKey)) {
                         auto e = rowError(p.record, mapping_.keyColumn(), "duplicate_key");
                         e.valueShown = false;
                         e.dossier = p.dossier.substr(0, 64);
                         p.error = e;
                     }
                 } else if (!p.exam.importKey.empty()) {
-                    seen_.insert(shortKey(p.exam.importKey));
+                    seen_.insert(p.exam.importKey);
                 }
                 if (p.error) {
                     ++summary.rejected;
@@ -404,7 +400,7 @@ private:
     const ProgressCallback& progress_;
     unsigned threads_ = 1;
     db::ImportProvenance provenance_;
-    std::unordered_set<std::uint64_t> seen_;
+    KeySet seen_;
     std::atomic<long> imported_{0}, alreadyPresent_{0};  // written by the batch writer
 };
 
