@@ -39,6 +39,10 @@ struct AggregateRequest {
     std::string from, to;
     Granularity granularity = Granularity::Month;
     std::vector<Measure> measures;
+    // Months whose chunks are computed by one pair of statements. A first run over years of a
+    // large table is then a series of bounded statements (each under db.statement_timeout_ms),
+    // every pair's chunks kept as soon as they are computed.
+    std::size_t monthsPerPass = 6;
 };
 
 struct DataFingerprint {

@@ -163,6 +163,8 @@ std::vector<AggregateRequest> requests() {
         out.push_back({"", "2026-01-01", "2026-06-30", g, measures()});
         out.push_back({"oost_nederland", "2026-01-01", "2026-06-30", g, measures()});
         out.push_back({"", "2026-01-15", "2026-04-05", g, measures()});  // months cut in two
+        out.push_back({"", "2026-01-15", "2026-06-30", g, measures(), 2});  // in passes of two months
+        out.push_back({"midden_nederland", "2026-02-01", "2026-05-20", g, measures(), 1});
     }
     return out;
 }
@@ -200,6 +202,36 @@ BOOST_AUTO_TEST_CASE(chunks_add_up_to_what_one_plain_query_gives) {
                                                     "AND ($1 = '' OR region = $1)",
                                                     request.region, request.from, request.to)[0]
                                                     .as<long long>());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_first_run_computes_its_months_in_bounded_passes_and_keeps_each) {
+    TestServer server;
+    seed(server, 60);
+    pqxx::connection c(server.db().serviceUrl());
+    pqxx::read_transaction tx(c);
+    const long long months = tx.exec1(
+        "SELECT count(DISTINCT date_trunc('month', exam_at AT TIME ZONE 'Europe/Amsterdam')) FROM exam_facts "
+        "WHERE status IN ('submitted', 'locked') AND (exam_at AT TIME ZONE 'Europe/Amsterdam')::date "
+        "BETWEEN '2026-01-01' AND '2026-06-30'")[0].as<long long>();
+    BOOST_TEST_REQUIRE(months >= 5);
+    ChunkCache whole;
+    const AggregateRequest onePass{"", "2026-01-01", "2026-06-30", Granularity::Month, measures()};
+    const auto base = ReportRepository::aggregate(tx, onePass, &whole);
+    const auto want = oracle(tx, onePass);
+    for (std::size_t perPass : {1, 2, 4}) {
+        BOOST_TEST_CONTEXT(perPass << " months per pass") {
+            ChunkCache cache;
+            AggregateRequest request = onePass;
+            request.monthsPerPass = perPass;
+            const auto cold = ReportRepository::aggregate(tx, request, &cache);
+            same(cold.cells, want, "first run in passes");
+            const long long passes = (months + static_cast<long long>(perPass) - 1) / static_cast<long long>(perPass);
+            BOOST_TEST(cold.stats.queries - base.stats.queries == 2 * (passes - 1));  // a counts and a distributions pass each
+            const auto warm = ReportRepository::aggregate(tx, request, &cache);
+            BOOST_TEST(warm.stats.chunksReused == warm.stats.chunks);
+            same(warm.cells, want, "kept chunks of every pass");
+        }
     }
 }
 
