@@ -1,5 +1,5 @@
 -- wrk scenario for bench/submit.sh: keep-alive connections POSTing complete, valid exam forms
--- with distinct police references (the server's full path: authentication, validation,
+-- with distinct police and victim references (the server's full path: authentication, validation,
 -- pseudonymisation, versioning and the audit chain). With BENCH_MIX=1, 80% submissions,
 -- 15% single-record reads of exams this connection created, 5% reports.
 local template = assert(io.open(os.getenv("BENCH_BODY"))):read("*a")
@@ -19,7 +19,9 @@ end
 local function submission()
   counter = counter + 1
   local reference = string.format("PL%02d%02d-2026-%06d", salt % 100, tid % 100, counter % 1000000)
-  local body = template:gsub("__POLICE_REFERENCE__", reference)
+  -- A victim of their own too, as in life: one victim's exams share a counter row
+  -- (victim_exam_counts), so a single victim for every request would serialise them all on it.
+  local body = template:gsub("__POLICE_REFERENCE__", reference):gsub("__VICTIM_REFERENCE__", "V" .. reference)
   return wrk.format("POST", "/api/v1/exams?submit=true",
     {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. doctor}, body)
 end

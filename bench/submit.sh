@@ -11,7 +11,8 @@
 # second-factor enrolment (the LOEF user that reads and runs reports signs in once, by password).
 #
 #   BENCH_SECONDS      seconds per load run (default 20)
-#   BENCH_PRELOAD      exams bulk-loaded before the runs (default 0; e.g. 1000000)
+#   BENCH_PRELOAD      exams bulk-loaded after a first round, then the round again (default 0;
+#                      e.g. 1000000)
 #   BENCH_MIX_SECONDS  seconds of the mixed run (default 60; 0 skips it)
 #   BENCH_PG_PORT      socket port of the throwaway cluster (default 55436)
 # Prints figures; asserts nothing. Stops its PostgreSQL and server on exit.
@@ -55,11 +56,6 @@ for u in bench.doctor:forensic_doctor:oost_brabant bench.loef:loef:; do
   echo "a long bench password" | "$REGISTRY" user add --username "$name" --role "$role" ${region:+--region "$region"} \
     --password-stdin >/dev/null
 done
-if [ "$PRELOAD" -gt 0 ]; then
-  log "bulk-loading $PRELOAD exams"
-  "$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url registry_owner)" --count "$PRELOAD" --repeat 1 >/dev/null
-fi
-
 "$REGISTRY" serve &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$HTTP_PORT/health" >/dev/null && break; sleep 0.1; done
@@ -80,26 +76,64 @@ SELECT format('CREATE FUNCTION bench_fields() RETURNS jsonb LANGUAGE sql IMMUTAB
 SQL
 sed -e "s/__AUTHOR__/$AUTHOR/g" "$REPO_DIR/bench/submit-floor.sql" >"$DIR/floor.sql"
 
+# CPU time so far, in ms: "server postgres". PostgreSQL's is the postmaster with every backend,
+# living (their own time) and ended (the postmaster's waited-for children: pgbench's sessions).
+cpu_ms() {
+  local pm srv pg=0 p t
+  pm=$(head -n 1 "$DIR/pg/data/postmaster.pid")
+  pg=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for p in $(pgrep -P "$pm"); do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && pg=$((pg + t))
+  done
+  srv=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+  local hz; hz=$(getconf CLK_TCK)
+  echo "$((srv * 1000 / hz)) $((pg * 1000 / hz))"
+}
+per() { echo "scale=2; $1 / $2" | bc; }
+
+# One round: the service and the floor at 8 and 16 connections, on what the table holds now,
+# each with the CPU it cost per request (server and PostgreSQL; wrk's and pgbench's own not counted).
+salt=0
+measure() {
+  echo "exams in the table: $(psql -qtAX -U postgres -d bench_submit -c 'SELECT count(*) FROM exams')"
+  printf '%-28s %6s %10s %9s %9s %7s  %s\n' "path" "conns" "rate/s" "p50 ms" "p99 ms" "errors" "(status:count)"
+  for conns in 8 16; do
+    salt=$((salt + 1))
+    read -r srv0 pg0 < <(cpu_ms)
+    out=$(BENCH_SALT=$salt wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s "$REPO_DIR/bench/submit.lua" \
+      "http://127.0.0.1:$HTTP_PORT" | grep '^RESULT')
+    read -r srv1 pg1 < <(cpu_ms)
+    service=$(sed -n 's/.*rate=\([0-9.]*\).*/\1/p' <<<"$out")
+    requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+    printf '%-28s %6s %10s %9s %9s %7s  %s\n' "POST /exams?submit=true" "$conns" "$service" \
+      "$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")" \
+      "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*kinds=\(.*\)$/\1/p' <<<"$out")"
+    read -r _ pgf0 < <(cpu_ms)
+    pgbench -n -M prepared -c "$conns" -j 1 -T "$SECONDS_PER_RUN" -f "$DIR/floor.sql" -U registry_owner bench_submit \
+      >"$DIR/pgbench.out" 2>"$DIR/pgbench.err" || true
+    read -r _ pgf1 < <(cpu_ms)
+    floor=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$DIR/pgbench.out" | head -n 1)
+    [ -n "$floor" ] || { cat "$DIR/pgbench.err" >&2; exit 1; }
+    transactions=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$DIR/pgbench.out")
+    lat=$(echo "scale=2; 1000 * $conns / $floor" | bc)
+    printf '%-28s %6s %10s %9s %9s %7s\n' "pgbench floor (2 inserts)" "$conns" "$floor" "~$lat" "" ""
+    printf '%-28s %6s %9s%%\n' "service / floor" "$conns" "$(echo "scale=1; 100 * $service / $floor" | bc)"
+    echo "  CPU per request: service $(per $((srv1 - srv0)) "$requests") ms in the server + $(per $((pg1 - pg0)) "$requests") ms in PostgreSQL;" \
+      "floor $(per $((pgf1 - pgf0)) "$transactions") ms in PostgreSQL"
+  done
+}
+
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL $(pg_bindir | grep -o '[0-9]*' | tail -n 1), default settings, fsync on"
-echo "exams in the table before the runs: $(psql -qtAX -U postgres -d bench_submit -c 'SELECT count(*) FROM exams')"
-printf '%-28s %6s %10s %9s %9s %7s  %s\n' "path" "conns" "rate/s" "p50 ms" "p99 ms" "errors" "(status:count)"
-salt=0
-for conns in 8 16; do
-  salt=$((salt + 1))
-  out=$(BENCH_SALT=$salt wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency -s "$REPO_DIR/bench/submit.lua" \
-    "http://127.0.0.1:$HTTP_PORT" | grep '^RESULT')
-  service=$(sed -n 's/.*rate=\([0-9.]*\).*/\1/p' <<<"$out")
-  printf '%-28s %6s %10s %9s %9s %7s  %s\n' "POST /exams?submit=true" "$conns" "$service" \
-    "$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")" \
-    "$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")" "$(sed -n 's/.*kinds=\(.*\)$/\1/p' <<<"$out")"
-  floor=$(pgbench -n -M prepared -c "$conns" -j 1 -T "$SECONDS_PER_RUN" -f "$DIR/floor.sql" -U registry_owner bench_submit 2>"$DIR/pgbench.err" |
-    sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1) || true
-  [ -n "$floor" ] || { cat "$DIR/pgbench.err" >&2; exit 1; }
-  lat=$(echo "scale=2; 1000 * $conns / $floor" | bc)
-  printf '%-28s %6s %10s %9s %9s %7s\n' "pgbench floor (2 inserts)" "$conns" "$floor" "~$lat" "" ""
-  printf '%-28s %6s %9s%%\n' "service / floor" "$conns" "$(echo "scale=1; 100 * $service / $floor" | bc)"
-done
+measure
+if [ "$PRELOAD" -gt 0 ]; then
+  # The same round again on a table bulk-loaded with PRELOAD exams (the server keeps running):
+  # flat means the second round's ratio is the first's.
+  log "bulk-loading $PRELOAD exams"
+  "$BUILD_DIR/bench/bench_bulk_load" --owner-url "$(url registry_owner)" --count "$PRELOAD" --repeat 1 >/dev/null
+  psql -q -U registry_owner -d bench_submit -c 'VACUUM (ANALYZE) exams' >/dev/null
+  measure
+fi
 if [ "$MIX_SECONDS" -gt 0 ]; then
   out=$(BENCH_SALT=9 BENCH_MIX=1 wrk -t1 -c16 -d"${MIX_SECONDS}s" --latency -s "$REPO_DIR/bench/submit.lua" \
     "http://127.0.0.1:$HTTP_PORT" | grep '^RESULT')
