@@ -11,13 +11,12 @@ const Query kLockChain{"audit_lock_chain", "SELECT pg_advisory_xact_lock($1)"};
 
 const Query kChainHead{"audit_chain_head", "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1"};
 
-const Query kInsertEvent{"audit_insert", R"SQL(
-INSERT INTO audit_events (id, action, occurred_at, outcome, user_id, username, role, region, on_behalf_of,
-                          client_address, request_id, object_type, object_id, subject_pseudonym, purpose, detail,
-                          prev_hash, hash)
-VALUES ($1, $2, $3::timestamptz, $4, NULLIF($5, '')::uuid, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
-        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), NULLIF($14, ''), $15,
-        NULLIF($16, ''), $17, $18))SQL"};
+// Lock, head and insert in one round trip (schema/046_audit_append.sql); the hash is computed
+// there over the canonical encoding given, and returned.
+const Query kAppendEvent{"audit_append", R"SQL(
+SELECT audit_append($1, $2, $3::timestamptz, $4, NULLIF($5, '')::uuid, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
+                    NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), NULLIF($14, ''),
+                    $15, NULLIF($16, ''), $17))SQL"};
 
 // The columns in the order readEvent expects; occurred_at rendered exactly as it was hashed.
 #define AUDIT_COLUMNS                                                                                              \
@@ -60,12 +59,9 @@ StoredAuditEvent readEvent(const pqxx::row& row) {
 }  // namespace
 
 void AuditRepository::append(pqxx::transaction_base& tx, const core::AuditEvent& e) {
-    exec(tx, kLockChain, kAuditLockKey);
-    auto head = exec(tx, kChainHead);
-    const std::string prev = head.empty() ? core::genesisHash() : head[0][0].as<std::string>();
-    exec(tx, kInsertEvent, e.id, e.action, e.occurredAt, e.outcome, e.userId, e.username, e.role, e.region,
+    exec(tx, kAppendEvent, e.id, e.action, e.occurredAt, e.outcome, e.userId, e.username, e.role, e.region,
          e.onBehalfOf, e.clientAddress, e.requestId, e.objectType, e.objectId, e.subjectPseudonym, e.purpose, e.detail,
-         prev, core::chainHash(prev, e));
+         core::canonicalEncoding(e));
 }
 
 void AuditRepository::appendMany(pqxx::transaction_base& tx, const std::vector<core::AuditEvent>& events) {

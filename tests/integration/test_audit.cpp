@@ -182,6 +182,32 @@ BOOST_AUTO_TEST_CASE(a_failed_transaction_leaves_no_event) {
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events") == afterLogin);
 }
 
+BOOST_AUTO_TEST_CASE(the_database_hashes_exactly_what_the_verifier_recomputes_for_any_text) {
+    // The chain hash is computed in SQL (audit_append) over the canonical encoding made in C++;
+    // multi-byte text must give the bytes C++ counted, or `audit verify` would call it altered.
+    TestServer server;
+    registry::db::PoolSettings settings;
+    settings.url = server.db().serviceUrl();
+    registry::db::ConnectionPool pool(settings);
+    registry::core::Caller caller;
+    caller.user.username = "zoë.ñandú 𝄞";
+    caller.user.role = "loef";
+    auto event = registry::core::newAuditEvent(caller, "user.update", "success", "user", "Δ-object");
+    event.detail = "naïve | 12:ends with a pipe|";
+    std::string prev;
+    registry::db::inTransaction(pool, [&](pqxx::work& tx) {
+        prev = registry::db::AuditRepository::head(tx).second;
+        registry::db::AuditRepository::append(tx, event);
+    });
+    pqxx::connection c(server.db().ownerUrl());
+    pqxx::read_transaction tx(c);
+    const auto row = tx.exec_params1("SELECT prev_hash, hash FROM audit_events WHERE id = $1::uuid", event.id);
+    BOOST_TEST(row[0].as<std::string>() == prev);
+    BOOST_TEST(row[1].as<std::string>() == registry::core::chainHash(prev, event));
+    auto r = runRegistry({"--config", configFor(server), "audit", "verify"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+}
+
 BOOST_AUTO_TEST_CASE(the_service_role_cannot_update_or_delete_audit_events) {
     TestServer server;
     server.login("researcher");
