@@ -7,7 +7,6 @@
 
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <pqxx/pqxx>
 
@@ -21,20 +20,9 @@ using registry::test::TestServer;
 
 namespace {
 
-// Version 2 of the form: version 1 plus one new field.
+// Version 2 of the form (tests/support/exam_fixtures.h) as JSON text.
 std::string versionTwo() {
-    std::ifstream in(TestDatabase::schemaDir() + "/forms/exam-v1.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto def = Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>();
-    def->set("version", 2);
-    Poco::JSON::Object::Ptr field = new Poco::JSON::Object;
-    field->set("code", "strangulation_app_used");
-    field->set("section", 1);
-    field->set("type", "bool");
-    field->set("label_nl", "Verwurgingsapp gebruikt");
-    field->set("label_en", "Strangulation app used");
-    def->getArray("fields")->add(field);
+    auto def = registry::test::formVersionTwo();
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(def, out);
     return out.str();

@@ -10,7 +10,6 @@
 #include "tests/support/test_server.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <pqxx/pqxx>
 
@@ -366,18 +365,7 @@ BOOST_AUTO_TEST_CASE(a_new_form_version_reaches_the_frequencies_without_code) {
     auto doctor = server.login("forensic_doctor", "oost_brabant");
     auto client = server.client();
     // Version 2: a new bool field and a new referral code.
-    std::ifstream in(registry::test::TestDatabase::schemaDir() + "/forms/exam-v1.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto def = Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>();
-    def->set("version", 2);
-    Poco::JSON::Object::Ptr field = new Poco::JSON::Object;
-    field->set("code", "strangulation_app_used");
-    field->set("section", 1);
-    field->set("type", "bool");
-    field->set("label_nl", "Verwurgingsapp gebruikt");
-    field->set("label_en", "Strangulation app used");
-    def->getArray("fields")->add(field);
+    auto def = registry::test::formVersionTwo();
     auto fields = def->getArray("fields");
     for (std::size_t i = 0; i < fields->size(); ++i) {
         auto f = fields->getObject(i);

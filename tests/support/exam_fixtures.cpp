@@ -1,7 +1,11 @@
 #include "tests/support/exam_fixtures.h"
 
+#include "tests/support/test_database.h"
+
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -61,6 +65,22 @@ std::string examBody(const std::string& region, const std::string& extraFields, 
         fields += (base->size() ? ", " : "") + extraFields + "}";
     }
     return "{\"fields\": " + fields + "}";
+}
+
+Poco::JSON::Object::Ptr formVersionTwo() {
+    std::ifstream in(TestDatabase::schemaDir() + "/forms/exam-v1.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto def = Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+    def->set("version", 2);
+    Poco::JSON::Object::Ptr field = new Poco::JSON::Object;
+    field->set("code", "strangulation_app_used");
+    field->set("section", 1);
+    field->set("type", "bool");
+    field->set("label_nl", "Verwurgingsapp gebruikt");
+    field->set("label_en", "Strangulation app used");
+    def->getArray("fields")->add(field);
+    return def;
 }
 
 }  // namespace registry::test

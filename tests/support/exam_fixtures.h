@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <string>
 
 namespace registry::test {
@@ -13,5 +15,9 @@ std::string completeExamFields(const std::string& region = "oost_brabant",
 // "\"notes\": \"x\"", or empty).
 std::string examBody(const std::string& region = "oost_brabant", const std::string& extraFields = "",
                      const std::string& policeReference = "PL0912-2026-123456");
+
+// Version 2 of the exam form for tests of form versions: schema/forms/exam-v1.json with
+// "version": 2 and one new bool field, strangulation_app_used (section 1).
+Poco::JSON::Object::Ptr formVersionTwo();
 
 }  // namespace registry::test
