@@ -73,6 +73,17 @@ void seed(TestServer& server, const std::vector<Seed>& spec = seedSpec(), int of
 
 const std::string kRange = "from=2026-01-01&to=2026-01-31";
 
+// The ids of a region's first `count` exams in id order (the seed's, for outcomes).
+std::vector<std::string> firstExamsOf(TestServer& server, const std::string& region, int count) {
+    std::vector<std::string> ids;
+    pqxx::connection c(server.db().ownerUrl());
+    pqxx::read_transaction tx(c);
+    for (const auto& row : tx.exec_params("SELECT id::text FROM exams WHERE region = $1 ORDER BY id LIMIT $2", region, count)) {
+        ids.push_back(row[0].as<std::string>());
+    }
+    return ids;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(report_disclosure)
@@ -221,14 +232,7 @@ BOOST_AUTO_TEST_CASE(the_om_report_counts_dismissal_codes_from_the_versioned_lis
     seed(server);
     auto client = server.client();
     auto prosecutor = server.login("prosecutor", "oost_brabant");
-    std::vector<std::string> ids;
-    {
-        pqxx::connection c(server.db().ownerUrl());
-        pqxx::work tx(c);
-        for (const auto& row : tx.exec("SELECT id::text FROM exams WHERE region = 'oost_brabant' ORDER BY id LIMIT 12")) {
-            ids.push_back(row[0].as<std::string>());
-        }
-    }
+    const auto ids = firstExamsOf(server, "oost_brabant", 12);
     BOOST_TEST_REQUIRE(ids.size() == 12u);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const std::string code = i == 0 ? "20" : "02";
@@ -278,14 +282,7 @@ BOOST_AUTO_TEST_CASE(the_conviction_rate_and_the_dismissals_do_not_give_a_verdic
     seed(server);
     auto client = server.client();
     auto prosecutor = server.login("prosecutor", "oost_brabant");
-    std::vector<std::string> ids;
-    {
-        pqxx::connection c(server.db().ownerUrl());
-        pqxx::work tx(c);
-        for (const auto& row : tx.exec("SELECT id::text FROM exams WHERE region = 'oost_brabant' ORDER BY id LIMIT 27")) {
-            ids.push_back(row[0].as<std::string>());
-        }
-    }
+    const auto ids = firstExamsOf(server, "oost_brabant", 27);
     BOOST_TEST_REQUIRE(ids.size() == 27u);
     std::map<std::string, long long> truth;
     for (std::size_t i = 0; i < ids.size(); ++i) {
