@@ -291,21 +291,25 @@ void ExamService::recordRefusal(const core::AuditEvent& event) {
 
 ExamView ExamService::create(const core::Caller& caller, const Poco::JSON::Object& body, bool submit) {
     const auto input = readBody(body, "fields", true);
-    const int formVersion = input.formVersion ? *input.formVersion : forms_.latestVersion();
-    std::shared_ptr<const core::FormDefinition> def;
-    try {
-        def = forms_.get(formVersion);
-    } catch (const Error&) {
-        throw validationFailed({{"form_version", "code_list", "there is no form version " + std::to_string(formVersion)}});
-    }
-    Poco::JSON::Object empty;
-    auto prepared = Preparer(*def, forms_.codeLists(), pseudonymiser_)
-                        .prepare(empty, "", "", *input.fields,
-                                 submit ? core::ValidationMode::Submit : core::ValidationMode::Draft, caller.user);
-    const std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-    const std::string status = submit ? "submitted" : "draft";
-    const auto write = toWrite(id, formVersion, status, 1, caller.user.userId, prepared, pseudonymiser_.keyVersion());
+    // One transaction, from choosing the form version to the audit event: the newest version is
+    // read on the connection that writes (a lease and a read-only transaction of its own cost a
+    // submission four round trips), and a validation error rolls back a transaction that has
+    // written nothing.
     return db::inTransaction(pool_, [&](pqxx::work& tx) {
+        const int formVersion = input.formVersion ? *input.formVersion : forms_.latestVersion(tx);
+        std::shared_ptr<const core::FormDefinition> def;
+        try {
+            def = forms_.get(tx, formVersion);
+        } catch (const Error&) {
+            throw validationFailed({{"form_version", "code_list", "there is no form version " + std::to_string(formVersion)}});
+        }
+        Poco::JSON::Object empty;
+        auto prepared = Preparer(*def, forms_.codeLists(tx), pseudonymiser_)
+                            .prepare(empty, "", "", *input.fields,
+                                     submit ? core::ValidationMode::Submit : core::ValidationMode::Draft, caller.user);
+        const std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        const std::string status = submit ? "submitted" : "draft";
+        const auto write = toWrite(id, formVersion, status, 1, caller.user.userId, prepared, pseudonymiser_.keyVersion());
         auto row = db::ExamRepository::insert(tx, write);
         row.authorName = caller.user.displayName;
         db::ExamRepository::insertVersion(tx, id, 1, "create", status, write.fieldsJson, write.victimPseudonym,

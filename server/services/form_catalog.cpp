@@ -40,7 +40,13 @@ std::vector<int> FormCatalog::versions() {
 }
 
 int FormCatalog::latestVersion() {
-    auto all = versions();
+    auto lease = pool_.acquire();
+    pqxx::read_transaction tx(*lease);
+    return latestVersion(tx);
+}
+
+int FormCatalog::latestVersion(pqxx::transaction_base& tx) {
+    auto all = db::FormRepository::versions(tx);
     if (all.empty()) throw Error(ErrorKind::ServiceUnavailable, "No form definition is published; run registry migrate.");
     return all.back();
 }

@@ -25,6 +25,7 @@ public:
     std::shared_ptr<const core::FormDefinition> get(int version);
     std::shared_ptr<const core::FormDefinition> get(pqxx::transaction_base& tx, int version);
     int latestVersion();
+    int latestVersion(pqxx::transaction_base& tx);  // through the caller's transaction
     std::vector<int> versions();
     const core::ExternalCodeLists& codeLists();
     const core::ExternalCodeLists& codeLists(pqxx::transaction_base& tx);
