@@ -5,6 +5,9 @@
 #include "tests/support/test_server.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
@@ -37,17 +40,31 @@ bool healthy(std::uint16_t port) {
 
 }  // namespace
 
-// registry_http_connections{state="busy"} from /metrics, or -1.
-int busyConnections(std::uint16_t port) {
-    try {
-        const auto body = registry::test::HttpClient(port).get("/metrics").body;
-        const std::string key = "registry_http_connections{state=\"busy\"} ";
-        const auto at = body.find(key);
-        return at == std::string::npos ? -1 : std::stoi(body.substr(at + key.size()));
-    } catch (const std::exception&) {
-        return -1;
+// registry_http_connections{state="busy"} from /metrics, read over one keep-alive connection, or
+// -1. The count includes that connection once; a look over a fresh connection each time could
+// also count the previous look's connection while its worker is still on its way out.
+class BusyGauge {
+public:
+    explicit BusyGauge(std::uint16_t port) : session_("127.0.0.1", port) { session_.setKeepAlive(true); }
+    int read() {
+        try {
+            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/metrics", Poco::Net::HTTPMessage::HTTP_1_1);
+            request.setKeepAlive(true);
+            session_.sendRequest(request);
+            Poco::Net::HTTPResponse response;
+            std::string body;
+            Poco::StreamCopier::copyToString(session_.receiveResponse(response), body);
+            const std::string key = "registry_http_connections{state=\"busy\"} ";
+            const auto at = body.find(key);
+            return at == std::string::npos ? -1 : std::stoi(body.substr(at + key.size()));
+        } catch (const std::exception&) {
+            return -1;
+        }
     }
-}
+
+private:
+    Poco::Net::HTTPClientSession session_;
+};
 
 BOOST_AUTO_TEST_SUITE(serve_process)
 
@@ -78,6 +95,11 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
     BOOST_TEST_REQUIRE(up);
     BOOST_TEST(registry::test::HttpClient(port).get("/ready").status == 200);
 
+    // Before the request, only the gauge's own look is busy (the readiness checks have ended).
+    BusyGauge gauge(port);
+    bool quiet = false;
+    for (int i = 0; i < 200 && !(quiet = gauge.read() == 1); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_TEST_REQUIRE(quiet);
     // A login whose body is still arriving when the signal comes.
     const std::string body = R"({"username":"nobody.here","password":"not a password at all"})";
     Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
@@ -85,9 +107,10 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_request_in_flight_then_exits_cleanly) 
                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     socket.sendBytes(head.data(), static_cast<int>(head.size()));
     socket.sendBytes(body.data(), 10);
-    // Signal only once a worker is in that request: two busy connections, it and this look.
+    // Signal only once a worker is in that request (a connection still waiting for a worker
+    // would be dropped by the stop): two busy connections, it and the gauge's.
     bool inFlight = false;
-    for (int i = 0; i < 200 && !(inFlight = busyConnections(port) >= 2); ++i) {
+    for (int i = 0; i < 200 && !(inFlight = gauge.read() >= 2); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     BOOST_TEST_REQUIRE(inFlight);
