@@ -1,5 +1,7 @@
 #include "import/key_set.h"
 
+#include "server/core/crypto.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -8,15 +10,7 @@ namespace registry::import {
 std::uint64_t KeySet::shortKey(const std::string& pseudonymHex) {
     if (pseudonymHex.size() < 16) throw std::invalid_argument("an import key has at least 16 hex digits");
     std::uint64_t key = 0;
-    for (std::size_t i = 0; i < 16; ++i) {
-        const char c = pseudonymHex[i];
-        int digit;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        else throw std::invalid_argument("an import key is hexadecimal");
-        key = (key << 4) | static_cast<std::uint64_t>(digit);
-    }
+    for (unsigned char byte : crypto::fromHex(pseudonymHex.substr(0, 16))) key = (key << 8) | byte;
     return key;
 }
 
