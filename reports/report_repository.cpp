@@ -69,10 +69,9 @@ std::string lastDay(const std::string& month) {
     return month + "-" + std::to_string(m == 2 && leap ? 29 : days[m - 1]);
 }
 
-// Only the rows of these months (Europe/Amsterdam), as index ranges on exam_at. The labels come
-// from the database and are checked to be YYYY-MM before they become literals.
-// The months as ranges of exam_at, consecutive months joined into one range (an index range
-// scan instead of one OR branch per month).
+// Only the rows of these months (Europe/Amsterdam), as index ranges on exam_at, consecutive
+// months joined into one range. The labels come from the database and are checked to be YYYY-MM
+// before they become literals.
 std::string monthFilter(const std::set<std::string>& months) {
     auto bound = [](const std::string& month) {
         return "('" + month + "-01'::timestamp AT TIME ZONE 'Europe/Amsterdam')";
