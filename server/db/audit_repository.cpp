@@ -16,7 +16,7 @@ const Query kChainHead{"audit_chain_head", "SELECT hash FROM audit_events ORDER 
 const Query kAppendEvent{"audit_append", R"SQL(
 SELECT audit_append($1, $2, $3::timestamptz, $4, NULLIF($5, '')::uuid, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
                     NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), NULLIF($14, ''),
-                    $15, NULLIF($16, ''), $17))SQL"};
+                    $15, NULLIF($16, ''), $17, $18, $19))SQL"};
 
 // The columns in the order readEvent expects; occurred_at rendered exactly as it was hashed.
 #define AUDIT_COLUMNS                                                                                              \
@@ -61,7 +61,7 @@ StoredAuditEvent readEvent(const pqxx::row& row) {
 void AuditRepository::append(pqxx::transaction_base& tx, const core::AuditEvent& e) {
     exec(tx, kAppendEvent, e.id, e.action, e.occurredAt, e.outcome, e.userId, e.username, e.role, e.region,
          e.onBehalfOf, e.clientAddress, e.requestId, e.objectType, e.objectId, e.subjectPseudonym, e.purpose, e.detail,
-         core::canonicalEncoding(e));
+         core::canonicalEncoding(e), kAuditLockKey, core::genesisHash());
 }
 
 void AuditRepository::appendMany(pqxx::transaction_base& tx, const std::vector<core::AuditEvent>& events) {
