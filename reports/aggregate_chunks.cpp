@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace registry::reports {
@@ -56,6 +58,89 @@ std::string toDecimal(unsigned __int128 value) {
     }
     std::reverse(out.begin(), out.end());
     return out;
+}
+
+namespace {
+
+constexpr char kChunkMagic[4] = {'R', 'C', 'H', '1'};
+
+template <typename T>
+void put(std::string& out, T value) {
+    char bytes[sizeof(T)];
+    std::memcpy(bytes, &value, sizeof(T));
+    out.append(bytes, sizeof(T));
+}
+
+// Reads from a byte string, refusing to run past its end.
+class Reader {
+public:
+    explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+    template <typename T>
+    bool get(T& value) {
+        if (bytes_.size() - pos_ < sizeof(T)) return false;
+        std::memcpy(&value, bytes_.data() + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return true;
+    }
+    std::size_t left() const { return bytes_.size() - pos_; }
+
+private:
+    const std::string& bytes_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string encodeChunk(const ChunkValues& values) {
+    std::string out(kChunkMagic, sizeof kChunkMagic);
+    put<std::int64_t>(out, values.fingerprint.records);
+    put(out, values.fingerprint.sum1);
+    put(out, values.fingerprint.sum2);
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(values.counts.size()));
+    for (double c : values.counts) put(out, c);
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(values.distributions.size()));
+    for (const auto& d : values.distributions) {
+        put<std::uint32_t>(out, static_cast<std::uint32_t>(d.counts().size()));
+        for (const auto& [value, count] : d.counts()) {
+            put(out, value);
+            put<std::int64_t>(out, count);
+        }
+    }
+    return out;
+}
+
+std::optional<ChunkValues> decodeChunk(const std::string& bytes) {
+    if (bytes.size() < sizeof kChunkMagic || std::memcmp(bytes.data(), kChunkMagic, sizeof kChunkMagic) != 0) {
+        return std::nullopt;
+    }
+    const std::string body = bytes.substr(sizeof kChunkMagic);
+    Reader in(body);
+    ChunkValues v;
+    std::int64_t records = 0;
+    std::uint32_t n = 0;
+    if (!in.get(records) || records < 0 || !in.get(v.fingerprint.sum1) || !in.get(v.fingerprint.sum2) || !in.get(n)) {
+        return std::nullopt;
+    }
+    v.fingerprint.records = records;
+    if (n > in.left() / sizeof(double)) return std::nullopt;
+    v.counts.resize(n);
+    for (auto& c : v.counts) in.get(c);
+    if (!in.get(n) || n > in.left() / sizeof(std::uint32_t)) return std::nullopt;
+    v.distributions.resize(n);
+    for (auto& d : v.distributions) {
+        std::uint32_t values = 0;
+        if (!in.get(values) || values > in.left() / (sizeof(double) + sizeof(std::int64_t))) return std::nullopt;
+        for (std::uint32_t i = 0; i < values; ++i) {
+            double value = 0;
+            std::int64_t count = 0;
+            in.get(value);
+            in.get(count);
+            if (count <= 0 || !std::isfinite(value)) return std::nullopt;
+            d.add(value, count);
+        }
+    }
+    if (in.left() != 0) return std::nullopt;
+    return v;
 }
 
 std::optional<ChunkValues> ChunkCache::find(const std::string& key, const ChunkFingerprint& fingerprint) const {

@@ -27,6 +27,7 @@ public:
     // percentile_cont(fraction) over the values: PostgreSQL's rule (orderedsetaggs.c), rows
     // floor and ceil of fraction * (n - 1), linear interpolation between them. nullopt if empty.
     std::optional<double> percentileCont(double fraction) const;
+    const std::map<double, long long>& counts() const { return counts_; }
 
 private:
     std::map<double, long long> counts_;
@@ -57,16 +58,25 @@ struct ChunkValues {
     std::vector<Distribution> distributions;  // one per cached percentile expression
 };
 
+// A chunk as bytes (the payload of report_chunks, schema/047) and back. Host byte order: a
+// streaming replica is a physical copy, on the same architecture. decodeChunk gives nullopt for
+// bytes it did not write (another layout version, a cut-off or padded row), so such a row is
+// only ever a cache miss.
+std::string encodeChunk(const ChunkValues& values);
+std::optional<ChunkValues> decodeChunk(const std::string& bytes);
+
 // What one aggregation did, for the log and the benchmark.
 struct AggregateStats {
     int queries = 0;       // SQL statements
     int chunks = 0;        // (region, month) pieces with records in scope
     int chunksReused = 0;  // taken from the cache, their fingerprint unchanged
+    int chunksStored = 0;  // of those, read from report_chunks (the rest from memory)
+    int chunksComputed = 0;  // aggregated by this run
     double querySeconds = 0;  // the report's database part (set by the engine)
 };
 
-// The chunks of earlier runs, by key (measure set, fact generation, region, month and the part
-// of the month in scope). An entry is used only while its records' fingerprint is unchanged,
+// The chunks of earlier runs in this process, by key (measure set, fact generation, region and
+// month; ChunkStore keeps them in the database as well). An entry is used only while its records' fingerprint is unchanged,
 // so amendments, outcomes, erasures and submissions replace it on the next run. Bounded: when
 // full it starts again empty (a report needs at most a few hundred chunks).
 class ChunkCache {

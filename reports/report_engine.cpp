@@ -402,10 +402,13 @@ public:
         return {{"true", "Ja", condition}};
     }
 
-    Report finish(pqxx::transaction_base& tx, ChunkCache* cache, AggregateStats& stats) {
+    // `computed`: the chunks aggregated by this run, for the ChunkStore.
+    Report finish(pqxx::transaction_base& tx, ChunkCache* cache, AggregateStats& stats,
+                  std::vector<std::pair<ChunkId, ChunkValues>>& computed) {
         AggregateRequest request{params_.region, params_.from, params_.to, params_.granularity, measures_};
-        const auto result = ReportRepository::aggregate(tx, request, cache);
+        auto result = ReportRepository::aggregate(tx, request, cache, true);
         stats = result.stats;
+        computed = std::move(result.computed);
         auto valueAt = [&](const std::string& r, const std::string& p, int m) -> std::optional<double> {
             auto it = result.cells.find({r == "*" && !multi_ ? regionKeys_.front() : r, p});
             if (it == result.cells.end()) {
@@ -850,8 +853,8 @@ std::string today() { return Poco::DateTimeFormatter::format(Poco::DateTime(), "
 
 }  // namespace
 
-ReportEngine::ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion)
-    : pool_(pool), disclosure_(minCell), softwareVersion_(std::move(softwareVersion)) {}
+ReportEngine::ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, db::ConnectionPool* primary)
+    : pool_(pool), disclosure_(minCell), softwareVersion_(std::move(softwareVersion)), store_(primary) {}
 
 const std::vector<std::string>& ReportEngine::kinds() {
     static const std::vector<std::string> k{"evaluation", "om", "police", "loef"};
@@ -944,7 +947,7 @@ AggregateStats ReportEngine::lastStats() const {
     return lastStats_;
 }
 
-Report ReportEngine::run(const ReportParams& params) {
+Report ReportEngine::compute(const ReportParams& params, AggregateStats& stats) {
     const auto cat = catalogue();
     if (!params.region.empty()) {
         const bool known = std::any_of(cat->regions.begin(), cat->regions.end(),
@@ -965,17 +968,35 @@ Report ReportEngine::run(const ReportParams& params) {
     }
     b.formRules();
     const auto started = std::chrono::steady_clock::now();
-    auto lease = pool_.acquire();
-    // One snapshot for the figures and their fingerprint.
-    pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
-    AggregateStats stats;
-    Report report = b.finish(tx, &chunks_, stats);
-    tx.commit();
+    std::vector<std::pair<ChunkId, ChunkValues>> computed;
+    Report report = [&] {
+        auto lease = pool_.acquire();
+        // One snapshot for the figures and their fingerprint.
+        pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
+        Report r = b.finish(tx, &chunks_, stats, computed);
+        tx.commit();
+        return r;
+    }();
+    // On the primary, with the report's connection back in its pool (it may be the same pool).
+    store_.save(computed);
     stats.querySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         lastStats_ = stats;
     }
+    return report;
+}
+
+AggregateStats ReportEngine::warm(const ReportParams& params) {
+    AggregateStats stats;
+    compute(params, stats);
+    return stats;
+}
+
+Report ReportEngine::run(const ReportParams& params) {
+    const auto started = std::chrono::steady_clock::now();
+    AggregateStats stats;
+    Report report = compute(params, stats);
     Provenance& pv = report.provenance;
     pv.kind = params.kind;
     pv.parameters = {{"region", params.region.empty() ? "all" : params.region},

@@ -14,6 +14,7 @@
 // that builds its own figures (the dashboard's KPIs) takes them from a Report, never from SQL.
 
 #include "reports/aggregate_chunks.h"
+#include "reports/chunk_store.h"
 #include "reports/disclosure.h"
 #include "reports/report_model.h"
 #include "server/core/fact_columns.h"
@@ -30,7 +31,9 @@ namespace registry::reports {
 
 class ReportEngine {
 public:
-    ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion);
+    // `pool` is read (db.report_url or db.url); `primary`, when given, is where the chunks the
+    // engine aggregates are stored for the next process and instance (ChunkStore).
+    ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, db::ConnectionPool* primary = nullptr);
 
     static const std::vector<std::string>& kinds();
     static std::string titleNl(const std::string& kind);
@@ -40,6 +43,10 @@ public:
                                     const std::string& to, const std::string& granularity);
 
     Report run(const ReportParams& params);
+
+    // Aggregates what `run` would, without disclosure control and without keeping the report:
+    // only the chunks stay (in memory and in report_chunks), for the reports that follow.
+    AggregateStats warm(const ReportParams& params);
 
     const DisclosureControl& disclosure() const { return disclosure_; }
 
@@ -57,6 +64,9 @@ public:
     AggregateStats lastStats() const;
 
 private:
+    // The figures of a report, before disclosure control.
+    Report compute(const ReportParams& params, AggregateStats& stats);
+
     db::ConnectionPool& pool_;
     DisclosureControl disclosure_;
     std::string softwareVersion_;
@@ -65,6 +75,7 @@ private:
     std::shared_ptr<const Catalogue> catalogue_;
     std::map<std::string, Report> suppressed_;  // by parameters and data_digest
     ChunkCache chunks_;  // partial aggregates per (region, month), by their records' fingerprint
+    ChunkStore store_;   // the same in report_chunks, for other processes and instances
 };
 
 }  // namespace registry::reports

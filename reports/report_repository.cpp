@@ -1,5 +1,7 @@
 #include "reports/report_repository.h"
 
+#include "reports/chunk_store.h"
+
 #include "server/core/crypto.h"
 #include "server/db/query.h"
 
@@ -60,13 +62,6 @@ std::string nextMonth(const std::string& month) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
     return buf;
-}
-
-std::string lastDay(const std::string& month) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return month + "-" + std::to_string(m == 2 && leap ? 29 : days[m - 1]);
 }
 
 // Only the rows of these months (Europe/Amsterdam), as index ranges on exam_at, consecutive
@@ -133,7 +128,8 @@ bool Measure::isVolatile() const {
     return sql.find("repeat_victim") != std::string::npos || sql.find("victim_pseudonym") != std::string::npos;
 }
 
-AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request, ChunkCache* cache) {
+AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const AggregateRequest& request, ChunkCache* cache,
+                                            bool useStore) {
     // Where each measure comes from: a count kept per chunk, a count computed on every run
     // (volatile), or a percentile over a kept (or volatile) distribution of its value.
     struct Source {
@@ -225,21 +221,38 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
         const auto generation = tx.exec("SELECT coalesce((SELECT checksum FROM exam_facts_generation), '')");
         prefix = crypto::sha256Hex(generation[0][0].as<std::string>() + "\n" + measureSet);
     }
-    auto cacheKey = [&](const ChunkKey& k) {
-        const std::string first = k.second + "-01", last = lastDay(k.second);
-        return prefix + "|" + k.first + "|" + k.second + "|" + std::max(first, request.from) + "|" + std::min(last, request.to);
-    };
+    // A chunk's values depend on its records alone, so the key names no date range: a chunk
+    // cut by the report's first or last day is the whole month's whenever its fingerprint is.
+    auto chunkId = [&](const ChunkKey& k) { return ChunkId{prefix + "|" + k.first + "|" + k.second, k.first, k.second}; };
     std::map<ChunkKey, ChunkValues> kept;
     std::set<std::string> missingMonths, allMonths;
+    std::vector<ChunkId> notInMemory;
     for (const auto& [key, c] : chunks) {
         allMonths.insert(key.second);
         if (cache) {
-            if (auto hit = cache->find(cacheKey(key), c.fingerprint)) {
+            if (auto hit = cache->find(chunkId(key).key, c.fingerprint)) {
                 kept.emplace(key, std::move(*hit));
                 continue;
             }
+            notInMemory.push_back(chunkId(key));
         }
         missingMonths.insert(key.second);
+    }
+    if (cache && useStore && !notInMemory.empty()) {
+        ++result.stats.queries;
+        auto stored = ChunkStore::load(tx, notInMemory);
+        for (const auto& id : notInMemory) {
+            const ChunkKey key{id.region, id.month};
+            auto it = stored.find(id.key);
+            if (it == stored.end() || it->second.fingerprint != chunks.at(key).fingerprint) continue;
+            cache->put(id.key, it->second);
+            kept.emplace(key, std::move(it->second));
+            ++result.stats.chunksStored;
+        }
+        missingMonths.clear();
+        for (const auto& [key, c] : chunks) {
+            if (!kept.count(key)) missingMonths.insert(key.second);
+        }
     }
     std::vector<std::set<std::string>> passes;
     if (!keptCounts.empty() || !keptValues.empty()) {
@@ -273,11 +286,15 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
             v.counts.resize(keptCounts.size());
             v.distributions.resize(keptValues.size());
             v.fingerprint = c.fingerprint;
-            if (cache) cache->put(cacheKey(key), v);
+            if (cache) {
+                cache->put(chunkId(key).key, v);
+                if (useStore) result.computed.emplace_back(chunkId(key), v);
+            }
             kept[key] = std::move(v);
         }
     }
     for (const auto& [key, c] : chunks) result.stats.chunksReused += missingMonths.count(key.second) ? 0 : 1;
+    result.stats.chunksComputed = result.stats.chunks - result.stats.chunksReused;
     std::map<ChunkKey, std::vector<Distribution>> freshDistributions;
     if (!freshValues.empty()) {
         ++result.stats.queries;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "reports/aggregate_chunks.h"
+#include "reports/chunk_store.h"
 #include "reports/report_model.h"
 #include "server/core/form_definition.h"
 
@@ -58,6 +59,9 @@ struct AggregateResult {
     // versions (record and outcome), independent of row order.
     DataFingerprint fingerprint;
     AggregateStats stats;
+    // The chunks this run aggregated (with a cache and the store in use), for ChunkStore::save
+    // once the report's transaction is over.
+    std::vector<std::pair<ChunkId, ChunkValues>> computed;
 };
 
 class ReportRepository {
@@ -67,8 +71,11 @@ public:
     // columns of the scope gives each chunk's fingerprint (and the volatile measures); only the
     // chunks not in `cache` at that fingerprint are aggregated, in one pass for the counts and
     // one for the distributions of the percentiles, and the margins are added up here.
-    // `cache` may be null (everything is computed).
-    static AggregateResult aggregate(pqxx::transaction_base& tx, const AggregateRequest& request, ChunkCache* cache);
+    // `cache` may be null (everything is computed). With `useStore`, chunks missing from
+    // `cache` are looked for in report_chunks (ChunkStore) before they are computed, and the
+    // computed ones are returned in `computed`.
+    static AggregateResult aggregate(pqxx::transaction_base& tx, const AggregateRequest& request, ChunkCache* cache,
+                                     bool useStore = false);
     // Region codes and Dutch names, in their display order.
     static std::vector<std::pair<std::string, std::string>> regions(pqxx::transaction_base& tx);
     // Every published form definition (JSON text), oldest first.

@@ -93,6 +93,9 @@ RegistryServer::RegistryServer(const Config& config) {
     reports_ = std::make_unique<services::ReportService>(
         *pool_, *reportPool_, static_cast<int>(config.getInt("reports.min_cell", 2, 1000)), kVersion,
         static_cast<int>(config.getInt("reports.max_concurrent", 1, 64)));
+    warmer_ = std::make_unique<services::ReportWarmer>(
+        *reports_, std::chrono::seconds(config.getInt("reports.warm_interval_seconds", 0, 7 * 24 * 3600)),
+        std::chrono::seconds(config.getInt("reports.warm_delay_seconds", 0, 24 * 3600)));
 
     routes_ = std::make_shared<http::RouteTable>();
     http::addSystemRoutes(routes_->router, {pool_.get(), metrics_.get(), kVersion, kGitCommit});
@@ -164,6 +167,7 @@ void RegistryServer::start() {
     sealClearTotpSecrets(*twoFactor_);
     server_->start();
     anchor_->start();
+    warmer_->start();
 }
 
 std::uint16_t RegistryServer::port() const { return server_->port(); }
@@ -175,6 +179,7 @@ void RegistryServer::stop() {
     }
     // A running import finishes its file first (each batch is whole either way).
     imports_.reset();
+    if (warmer_) warmer_->stop();
     // After the last request, so that the final anchor covers every event this process wrote.
     if (anchor_) anchor_->stop();
     if (reportPool_ && reportPool_ != pool_) reportPool_->close();

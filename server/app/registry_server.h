@@ -13,6 +13,7 @@
 #include "server/services/outcome_service.h"
 #include "server/services/export_service.h"
 #include "server/services/report_service.h"
+#include "server/services/report_warmer.h"
 #include "server/services/two_factor_service.h"
 #include "server/services/user_service.h"
 #include "server/core/rate_limiter.h"
@@ -51,6 +52,7 @@ private:
     std::unique_ptr<services::ImportJobs> imports_;
     std::shared_ptr<db::ConnectionPool> reportPool_;  // pool_ itself when db.report_url is empty
     std::unique_ptr<services::ReportService> reports_;
+    std::unique_ptr<services::ReportWarmer> warmer_;
     std::unique_ptr<services::ExportService> exports_;
     std::shared_ptr<http::RouteTable> routes_;
     std::unique_ptr<http::HttpServer> server_;

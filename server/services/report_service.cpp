@@ -6,6 +6,8 @@
 #include "server/db/audit_repository.h"
 #include "server/db/transaction.h"
 
+#include "server/core/timestamp.h"
+
 namespace registry::services {
 namespace {
 
@@ -18,7 +20,7 @@ std::string actionOf(const std::string& kind) { return kind == "dashboard" ? "da
 ReportService::ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell,
                              std::string softwareVersion, int maxConcurrent, int waitSeconds)
     : primary_(primary),
-      engine_(reportPool, minCell, std::move(softwareVersion)),
+      engine_(reportPool, minCell, std::move(softwareVersion), &primary),
       maxConcurrent_(maxConcurrent),
       waitSeconds_(waitSeconds) {}
 
@@ -53,26 +55,45 @@ reports::Report ReportService::runScheduled(const core::Caller& caller, const re
     return runAndAudit(caller, p, format);
 }
 
+ReportService::Turn::Turn(ReportService& service, std::chrono::seconds wait) : service_(service) {
+    std::unique_lock<std::mutex> lock(service_.turnMutex_);
+    taken = service_.turnFreed_.wait_for(lock, wait, [&] { return service_.running_ < service_.maxConcurrent_; });
+    if (taken) ++service_.running_;
+}
+
+ReportService::Turn::~Turn() {
+    if (!taken) return;
+    std::lock_guard<std::mutex> lock(service_.turnMutex_);
+    --service_.running_;
+    service_.turnFreed_.notify_one();
+}
+
+std::optional<int> ReportService::warm(const std::function<bool()>& stopping) {
+    int computed = 0;
+    std::vector<std::string> kinds = reports::ReportEngine::kinds();
+    kinds.push_back("dashboard");
+    const std::string to = core::formatTimestampUtc(std::chrono::system_clock::now()).substr(0, 10);
+    const std::string from = std::to_string(std::stoi(to.substr(0, 4)) - 10) + "-01-01";
+    for (const auto& kind : kinds) {
+        if (stopping()) break;
+        // A free turn or none: a user's report never waits for the warmer.
+        const Turn turn(*this, std::chrono::seconds(0));
+        if (!turn.taken) return std::nullopt;
+        auto params = reports::ReportEngine::parseParams(kind == "dashboard" ? "evaluation" : kind, "", from, to, "month");
+        params.kind = kind;
+        computed += engine_.warm(params).chunksComputed;
+    }
+    return computed;
+}
+
 reports::Report ReportService::runAndAudit(const core::Caller& caller, const reports::ReportParams& params,
                                            const std::string& format) {
     const std::string action = actionOf(params.kind);
     reports::Report report = [&] {
-        {
-            std::unique_lock<std::mutex> lock(turnMutex_);
-            if (!turnFreed_.wait_for(lock, std::chrono::seconds(waitSeconds_), [&] { return running_ < maxConcurrent_; })) {
-                throw Error(ErrorKind::ServiceUnavailable, "Reports are busy; try again in a moment.")
-                    .withHeader("Retry-After", "5");
-            }
-            ++running_;
+        const Turn turn(*this, std::chrono::seconds(waitSeconds_));
+        if (!turn.taken) {
+            throw Error(ErrorKind::ServiceUnavailable, "Reports are busy; try again in a moment.").withHeader("Retry-After", "5");
         }
-        struct Turn {
-            ReportService& service;
-            ~Turn() {
-                std::lock_guard<std::mutex> lock(service.turnMutex_);
-                --service.running_;
-                service.turnFreed_.notify_one();
-            }
-        } turn{*this};
         return engine_.run(params);
     }();
     const auto& p = report.provenance;

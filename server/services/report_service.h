@@ -4,8 +4,11 @@
 #include "server/core/caller.h"
 #include "server/db/pool.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,9 +38,26 @@ public:
     // does, and the run is audited like any other.
     reports::Report runScheduled(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
 
+    // Aggregates every kind and the dashboard nationally over the last ten years (ReportWarmer),
+    // so that their chunks are in report_chunks before anyone asks: after a bulk import or a
+    // restart, a reader's report then aggregates only what changed since. Not audited: nothing
+    // leaves the process. Takes a report turn only when one is free at once, and gives up
+    // (nullopt) when none is; `stopping` is asked between kinds. Returns the chunks aggregated.
+    std::optional<int> warm(const std::function<bool()>& stopping);
+
     reports::ReportEngine& engine() { return engine_; }
 
 private:
+    // One of the maxConcurrent report turns, held for its lifetime when `taken`.
+    struct Turn {
+        Turn(ReportService& service, std::chrono::seconds wait);
+        ~Turn();
+        Turn(const Turn&) = delete;
+        Turn& operator=(const Turn&) = delete;
+        ReportService& service_;
+        bool taken = false;
+    };
+
     reports::Report runAndAudit(const core::Caller& caller, const reports::ReportParams& params, const std::string& format);
 
     db::ConnectionPool& primary_;

@@ -9,12 +9,15 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using registry::reports::AggregateRequest;
@@ -357,6 +360,91 @@ BOOST_AUTO_TEST_CASE(a_report_from_kept_chunks_equals_a_report_computed_afresh) 
                        kind + " by " + granularity);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_fresh_process_takes_the_chunks_stored_by_another_and_an_erasure_forgets_them) {
+    TestServer server;
+    const auto ids = seed(server, 40);
+    registry::db::PoolSettings settings;
+    settings.url = server.db().serviceUrl();
+    settings.size = 2;
+    registry::db::ConnectionPool pool(settings);
+    auto params = registry::reports::ReportEngine::parseParams("evaluation", "", "2026-01-10", "2026-05-31", "month");
+    params.suppress = false;  // every figure as computed, compared one by one
+    registry::reports::ReportEngine computedAlone(pool, 10, "test");  // no store: aggregates everything
+    const std::string want = withoutGeneratedAt(registry::reports::renderJson(computedAlone.run(params)));
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == 0);
+
+    registry::reports::ReportEngine first(pool, 10, "test", &pool);
+    BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(first.run(params))) == want);
+    const int chunks = first.lastStats().chunks;
+    BOOST_TEST_REQUIRE(chunks > 6);
+    BOOST_TEST(first.lastStats().chunksComputed == chunks);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == chunks);
+
+    // Another process (or instance): nothing in its memory, every chunk from report_chunks.
+    registry::reports::ReportEngine second(pool, 10, "test", &pool);
+    BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(second.run(params))) == want);
+    BOOST_TEST(second.lastStats().chunksStored == chunks);
+    BOOST_TEST(second.lastStats().chunksComputed == 0);
+
+    // A stored row that does not decode is a miss: its month is computed again and the row
+    // replaced; the figures stay right.
+    server.db().execute("UPDATE report_chunks SET payload = '\\x52434831ff' WHERE key = (SELECT min(key) FROM report_chunks)");
+    registry::reports::ReportEngine third(pool, 10, "test", &pool);
+    BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(third.run(params))) == want);
+    BOOST_TEST(third.lastStats().chunksStored == chunks - 1);
+    BOOST_TEST(third.lastStats().chunksComputed >= 1);
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks WHERE length(payload) = 5") == 0);
+
+    // Deleting a draft (which no report counts) keeps every chunk; erasing a counted record
+    // removes the chunks of its region and month, and only those.
+    const std::string draft = ids[5];
+    BOOST_TEST_REQUIRE(server.db().scalar("SELECT count(*) FROM exams WHERE id = '" + draft + "' AND status = 'draft'") == 1);
+    server.db().execute("DELETE FROM exams WHERE id = '" + draft + "'");
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == chunks);
+    const std::string erased = ids[1];  // midden_nederland, March
+    const std::string chunkOfErased =
+        "region = (SELECT region FROM exam_facts WHERE exam_id = '" + erased +
+        "') AND month = (SELECT to_char(exam_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM') FROM exam_facts WHERE exam_id = '" +
+        erased + "')";
+    BOOST_TEST_REQUIRE(server.db().scalar("SELECT count(*) FROM report_chunks WHERE " + chunkOfErased) == 1);
+    server.db().execute("DELETE FROM exams WHERE id = '" + erased + "'");
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == chunks - 1);
+    registry::reports::ReportEngine fourth(pool, 10, "test", &pool);
+    registry::reports::ReportEngine alone(pool, 10, "test");
+    BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(fourth.run(params))) ==
+               withoutGeneratedAt(registry::reports::renderJson(alone.run(params))));
+    BOOST_TEST(fourth.lastStats().chunksStored == chunks - 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_server_stores_every_kinds_chunks_before_anyone_asks) {
+    TestServer server({{"reports.warm_interval_seconds", "1"}, {"reports.warm_delay_seconds", "0"}});
+    seed(server, 30);
+    registry::db::PoolSettings settings;
+    settings.url = server.db().serviceUrl();
+    settings.size = 1;
+    registry::db::ConnectionPool pool(settings);
+    // Engines that read report_chunks but never write it (no primary): whatever they find
+    // stored, the server's warmer stored.
+    std::map<std::string, int> computed;
+    for (int attempt = 0; attempt < 300; ++attempt) {
+        computed.clear();
+        for (const std::string kind : {"evaluation", "om", "police", "loef", "dashboard"}) {
+            registry::reports::ReportEngine reader(pool, 10, "test");
+            auto params = registry::reports::ReportEngine::parseParams(kind == "dashboard" ? "evaluation" : kind, "",
+                                                                        "2026-01-01", "", "quarter");
+            params.kind = kind;
+            reader.run(params);
+            BOOST_TEST_REQUIRE(reader.lastStats().chunks > 0);
+            computed[kind] = reader.lastStats().chunksComputed;
+        }
+        if (std::all_of(computed.begin(), computed.end(), [](const auto& k) { return k.second == 0; })) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    for (const auto& [kind, chunks] : computed) BOOST_TEST(chunks == 0, kind << ": chunks left to aggregate");
+    // Nothing left the process, so nothing was audited as a report run.
+    BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action LIKE 'report.%' OR action = 'dashboard.read'") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

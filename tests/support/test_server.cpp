@@ -41,6 +41,8 @@ app::Config testConfig(const TestDatabase& db, const std::map<std::string, std::
     // two-factor and rate-limit tests (test_two_factor.cpp, test_rate_limit.cpp) switch these on.
     config.set("auth.require_2fa_roles", "");
     config.set("ratelimit.per_second", "0");
+    // No report work in the background of a test unless the test asks for it.
+    config.set("reports.warm_interval_seconds", "0");
     for (const auto& [key, value] : overrides) config.set(key, value);
     return config;
 }

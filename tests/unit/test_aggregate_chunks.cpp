@@ -99,4 +99,36 @@ BOOST_AUTO_TEST_CASE(a_cached_chunk_is_used_only_at_its_fingerprint) {
     BOOST_TEST(cache.find("k3", {5, 11, 13}).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_stored_chunk_reads_back_exactly_and_damaged_bytes_are_refused) {
+    ChunkValues v;
+    v.fingerprint = {804, (static_cast<unsigned __int128>(1) << 100) + 7, 12345678901234567ULL};
+    v.counts = {804, 0, 17.0, 3e15};
+    v.distributions.resize(3);
+    v.distributions[0].add(0.1, 3);
+    v.distributions[0].add(47.5, 1);
+    v.distributions[0].add(-2.0, 9);
+    v.distributions[2].add(1.0, 804);
+    const std::string bytes = registry::reports::encodeChunk(v);
+    const auto back = registry::reports::decodeChunk(bytes);
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST((back->fingerprint == v.fingerprint));
+    BOOST_TEST(back->counts == v.counts);
+    BOOST_TEST_REQUIRE(back->distributions.size() == 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST((back->distributions[i].counts() == v.distributions[i].counts()));
+        BOOST_TEST(back->distributions[i].size() == v.distributions[i].size());
+    }
+    // Cut off anywhere, padded, of another layout: a miss, never a wrong chunk.
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        BOOST_TEST(!registry::reports::decodeChunk(bytes.substr(0, n)).has_value(), n << " bytes");
+    }
+    BOOST_TEST(!registry::reports::decodeChunk(bytes + '\0').has_value());
+    std::string otherLayout = bytes;
+    otherLayout[3] = '2';
+    BOOST_TEST(!registry::reports::decodeChunk(otherLayout).has_value());
+    // A count claiming more entries than the bytes hold is refused before anything is allocated.
+    std::string huge = bytes.substr(0, 4 + 8 + 32) + std::string("\xff\xff\xff\x7f", 4);
+    BOOST_TEST(!registry::reports::decodeChunk(huge).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
