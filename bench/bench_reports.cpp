@@ -20,6 +20,7 @@
 #include "server/app/logging.h"
 #include "server/app/registry_server.h"
 #include "server/db/pool.h"
+#include "server/services/report_service.h"
 
 #include <pqxx/pqxx>
 
@@ -45,7 +46,8 @@ int main(int argc, char** argv) try {
                                   {"repeat", "3"},
                                   {"requests", "200"},
                                   {"small-export", "1000"},
-                                  {"export", "1"}});
+                                  {"export", "1"},
+                                  {"warm", "1"}});
     const auto repeat = options.integer("repeat", 1, 100);
     const auto requests = options.integer("requests", 1, 100000);
     if (options.str("db-url").empty()) throw std::invalid_argument("pass --db-url (the bulk database, service role)");
@@ -56,7 +58,7 @@ int main(int argc, char** argv) try {
     settings.statementTimeoutMs = 0;
     registry::db::ConnectionPool pool(settings);
     // Chunks are stored on the same database (the service role writes report_chunks).
-    auto freshEngine = [&] { return std::make_unique<reports::ReportEngine>(pool, 10, "bench", &pool); };
+    auto freshEngine = [&] { return std::make_unique<reports::ReportEngine>(pool, 10, "bench", reports::ChunkStore::readWrite(pool)); };
     {
         auto lease = pool.acquire();
         pqxx::read_transaction tx(*lease);
@@ -145,6 +147,25 @@ int main(int argc, char** argv) try {
     for (double w : warm) std::printf(" %.3f", w);
     std::printf(")\n    one record of the newest month changed    %8.3f s  = %6.2f x bare; %s\n", touched,
                 touched / median(bare), statsText(touchedStats).c_str());
+
+    // 1b. The server's warmer (ReportService::warm: every kind and the dashboard over ten years):
+    //     a round from nothing (what a server does once after a bulk load), then a round over
+    //     unchanged data (what it does every reports.warm_interval_seconds). --warm 0 skips it.
+    if (options.integer("warm", 0, 1) == 1) {
+        {
+            auto lease = pool.acquire();
+            pqxx::work tx(*lease);
+            tx.exec("DELETE FROM report_chunks");
+            tx.commit();
+        }
+        for (const char* what : {"from nothing", "unchanged data"}) {
+            registry::services::ReportService service(pool, pool, 10, "bench");
+            const auto start = bench::Clock::now();
+            const auto computed = service.warm([] { return false; });
+            std::printf("  warmer round (5 kinds, ten years), %-14s %8.3f s, %d chunks aggregated\n", what,
+                        bench::secondsSince(start), computed.value_or(-1));
+        }
+    }
 
     // 2. Research export to /dev/null (--export 0 skips it).
     const auto cat = engine->catalogue();

@@ -10,17 +10,42 @@ namespace registry::reports {
 
 void Distribution::add(double value, long long count) {
     if (count <= 0) return;
-    counts_[value] += count;
+    counts_.emplace_back(value, count);
+    normalized_ = counts_.size() == 1;
     size_ += count;
 }
 
 void Distribution::merge(const Distribution& other) {
-    for (const auto& [value, count] : other.counts_) counts_[value] += count;
+    if (other.counts_.empty()) return;
+    counts_.insert(counts_.end(), other.counts_.begin(), other.counts_.end());
+    normalized_ = false;
     size_ += other.size_;
+}
+
+void Distribution::normalize() const {
+    if (normalized_) return;
+    std::sort(counts_.begin(), counts_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+        if (out > 0 && counts_[out - 1].first == counts_[i].first) {
+            counts_[out - 1].second += counts_[i].second;
+        } else {
+            counts_[out++] = counts_[i];
+        }
+    }
+    counts_.resize(out);
+    counts_.shrink_to_fit();
+    normalized_ = true;
+}
+
+const std::vector<std::pair<double, long long>>& Distribution::counts() const {
+    normalize();
+    return counts_;
 }
 
 std::optional<double> Distribution::percentileCont(double fraction) const {
     if (size_ == 0) return std::nullopt;
+    normalize();
     const double position = fraction * static_cast<double>(size_ - 1);
     const auto first = static_cast<long long>(std::floor(position));
     const auto second = static_cast<long long>(std::ceil(position));
@@ -109,6 +134,19 @@ std::string encodeChunk(const ChunkValues& values) {
     return out;
 }
 
+std::optional<ChunkFingerprint> decodeChunkFingerprint(const std::string& prefix) {
+    if (prefix.size() < kChunkFingerprintBytes || std::memcmp(prefix.data(), kChunkMagic, sizeof kChunkMagic) != 0) {
+        return std::nullopt;
+    }
+    const std::string body = prefix.substr(sizeof kChunkMagic, kChunkFingerprintBytes - sizeof kChunkMagic);
+    Reader in(body);
+    ChunkFingerprint f;
+    std::int64_t records = 0;
+    if (!in.get(records) || records < 0 || !in.get(f.sum1) || !in.get(f.sum2)) return std::nullopt;
+    f.records = records;
+    return f;
+}
+
 std::optional<ChunkValues> decodeChunk(const std::string& bytes) {
     if (bytes.size() < sizeof kChunkMagic || std::memcmp(bytes.data(), kChunkMagic, sizeof kChunkMagic) != 0) {
         return std::nullopt;
@@ -151,6 +189,8 @@ std::optional<ChunkValues> ChunkCache::find(const std::string& key, const ChunkF
 }
 
 void ChunkCache::put(const std::string& key, ChunkValues values) {
+    // Sorted before it is shared: a copy handed out by find() is then only ever read.
+    for (const auto& d : values.distributions) d.counts();
     std::lock_guard<std::mutex> lock(mutex_);
     if (entries_.size() >= capacity_ && !entries_.count(key)) entries_.clear();
     entries_[key] = std::move(values);

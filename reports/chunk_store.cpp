@@ -25,6 +25,8 @@ std::string arrayLiteral(const std::vector<ChunkId>& ids) {
 }
 
 const db::Query kLoad{"report_chunks_load", "SELECT key, payload FROM report_chunks WHERE key = ANY($1::text[])"};
+const db::Query kFingerprints{"report_chunks_fingerprints",
+                             "SELECT key, substring(payload FROM 1 FOR $2) FROM report_chunks WHERE key = ANY($1::text[])"};
 const db::Query kSave{"report_chunks_save", R"SQL(
 INSERT INTO report_chunks (key, region, month, payload) VALUES ($1, $2, $3, decode($4, 'hex'))
 ON CONFLICT (key) DO UPDATE SET region = EXCLUDED.region, month = EXCLUDED.month, payload = EXCLUDED.payload,
@@ -39,6 +41,15 @@ std::map<std::string, ChunkValues> ChunkStore::load(pqxx::transaction_base& tx, 
     if (ids.empty()) return out;
     for (const auto& row : db::exec(tx, kLoad, arrayLiteral(ids))) {
         if (auto values = decodeChunk(pqxx::binarystring(row[1]).str())) out.emplace(row[0].as<std::string>(), std::move(*values));
+    }
+    return out;
+}
+
+std::map<std::string, ChunkFingerprint> ChunkStore::fingerprints(pqxx::transaction_base& tx, const std::vector<ChunkId>& ids) {
+    std::map<std::string, ChunkFingerprint> out;
+    if (ids.empty()) return out;
+    for (const auto& row : db::exec(tx, kFingerprints, arrayLiteral(ids), static_cast<int>(kChunkFingerprintBytes))) {
+        if (auto f = decodeChunkFingerprint(pqxx::binarystring(row[1]).str())) out.emplace(row[0].as<std::string>(), *f);
     }
     return out;
 }

@@ -29,12 +29,20 @@ struct ChunkId {
 
 class ChunkStore {
 public:
-    // `primary`: where new chunks are written; null keeps the store read-only.
-    explicit ChunkStore(db::ConnectionPool* primary) : primary_(primary) {}
+    // An engine that neither reads nor writes report_chunks (computes everything it has not
+    // in memory), one that reads them only, and one that also writes what it computes.
+    static ChunkStore none() { return ChunkStore(false, nullptr); }
+    static ChunkStore readOnly() { return ChunkStore(true, nullptr); }
+    static ChunkStore readWrite(db::ConnectionPool& primary) { return ChunkStore(true, &primary); }
+    bool reads() const { return reads_; }
 
     // The stored chunks among `ids` whose payload decodes (by key); a chunk that no longer
     // decodes is left out, so it is computed again and overwritten.
     static std::map<std::string, ChunkValues> load(pqxx::transaction_base& tx, const std::vector<ChunkId>& ids);
+
+    // The fingerprints of the stored chunks among `ids` (by key), from the first bytes of each
+    // payload: what the warmer needs to know which chunks to aggregate.
+    static std::map<std::string, ChunkFingerprint> fingerprints(pqxx::transaction_base& tx, const std::vector<ChunkId>& ids);
 
     // Writes (or replaces) the chunks, and drops chunks not written for kPruneDays (left by an
     // older measure set or fact generation; a current one is simply computed and written again).
@@ -44,6 +52,8 @@ public:
     static constexpr int kPruneDays = 90;
 
 private:
+    ChunkStore(bool reads, db::ConnectionPool* primary) : reads_(reads), primary_(primary) {}
+    bool reads_;
     db::ConnectionPool* primary_;
 };
 

@@ -403,10 +403,11 @@ public:
     }
 
     // `computed`: the chunks aggregated by this run, for the ChunkStore.
-    Report finish(pqxx::transaction_base& tx, ChunkCache* cache, AggregateStats& stats,
-                  std::vector<std::pair<ChunkId, ChunkValues>>& computed) {
+    Report finish(pqxx::transaction_base& tx, ChunkCache* cache, bool useStore, AggregateStats& stats,
+                  std::vector<std::pair<ChunkId, ChunkValues>>& computed, bool warmOnly) {
         AggregateRequest request{params_.region, params_.from, params_.to, params_.granularity, measures_};
-        auto result = ReportRepository::aggregate(tx, request, cache, true);
+        request.warmOnly = warmOnly;
+        auto result = ReportRepository::aggregate(tx, request, cache, useStore);
         stats = result.stats;
         computed = std::move(result.computed);
         auto valueAt = [&](const std::string& r, const std::string& p, int m) -> std::optional<double> {
@@ -853,8 +854,8 @@ std::string today() { return Poco::DateTimeFormatter::format(Poco::DateTime(), "
 
 }  // namespace
 
-ReportEngine::ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, db::ConnectionPool* primary)
-    : pool_(pool), disclosure_(minCell), softwareVersion_(std::move(softwareVersion)), store_(primary) {}
+ReportEngine::ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, ChunkStore store)
+    : pool_(pool), disclosure_(minCell), softwareVersion_(std::move(softwareVersion)), store_(store) {}
 
 const std::vector<std::string>& ReportEngine::kinds() {
     static const std::vector<std::string> k{"evaluation", "om", "police", "loef"};
@@ -947,7 +948,7 @@ AggregateStats ReportEngine::lastStats() const {
     return lastStats_;
 }
 
-Report ReportEngine::compute(const ReportParams& params, AggregateStats& stats) {
+Report ReportEngine::compute(const ReportParams& params, AggregateStats& stats, bool warmOnly) {
     const auto cat = catalogue();
     if (!params.region.empty()) {
         const bool known = std::any_of(cat->regions.begin(), cat->regions.end(),
@@ -973,7 +974,7 @@ Report ReportEngine::compute(const ReportParams& params, AggregateStats& stats) 
         auto lease = pool_.acquire();
         // One snapshot for the figures and their fingerprint.
         pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> tx(*lease);
-        Report r = b.finish(tx, &chunks_, stats, computed);
+        Report r = b.finish(tx, &chunks_, store_.reads(), stats, computed, warmOnly);
         tx.commit();
         return r;
     }();
@@ -989,14 +990,14 @@ Report ReportEngine::compute(const ReportParams& params, AggregateStats& stats) 
 
 AggregateStats ReportEngine::warm(const ReportParams& params) {
     AggregateStats stats;
-    compute(params, stats);
+    compute(params, stats, true);
     return stats;
 }
 
 Report ReportEngine::run(const ReportParams& params) {
     const auto started = std::chrono::steady_clock::now();
     AggregateStats stats;
-    Report report = compute(params, stats);
+    Report report = compute(params, stats, false);
     Provenance& pv = report.provenance;
     pv.kind = params.kind;
     pv.parameters = {{"region", params.region.empty() ? "all" : params.region},

@@ -31,9 +31,9 @@ namespace registry::reports {
 
 class ReportEngine {
 public:
-    // `pool` is read (db.report_url or db.url); `primary`, when given, is where the chunks the
-    // engine aggregates are stored for the next process and instance (ChunkStore).
-    ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, db::ConnectionPool* primary = nullptr);
+    // `pool` is read (db.report_url or db.url); `store` says whether chunks are also read from
+    // report_chunks, and written there (on the primary) for the next process and instance.
+    ReportEngine(db::ConnectionPool& pool, int minCell, std::string softwareVersion, ChunkStore store = ChunkStore::none());
 
     static const std::vector<std::string>& kinds();
     static std::string titleNl(const std::string& kind);
@@ -45,7 +45,8 @@ public:
     Report run(const ReportParams& params);
 
     // Aggregates what `run` would, without disclosure control and without keeping the report:
-    // only the chunks stay (in memory and in report_chunks), for the reports that follow.
+    // only the chunks stay, in report_chunks (not in this engine's memory: a round over ten
+    // years of every kind would fill it), for the reports that follow.
     AggregateStats warm(const ReportParams& params);
 
     const DisclosureControl& disclosure() const { return disclosure_; }
@@ -64,8 +65,9 @@ public:
     AggregateStats lastStats() const;
 
 private:
-    // The figures of a report, before disclosure control.
-    Report compute(const ReportParams& params, AggregateStats& stats);
+    // The figures of a report, before disclosure control; with `warmOnly` only the chunks
+    // missing from report_chunks are aggregated and stored, and the figures are left empty.
+    Report compute(const ReportParams& params, AggregateStats& stats, bool warmOnly);
 
     db::ConnectionPool& pool_;
     DisclosureControl disclosure_;

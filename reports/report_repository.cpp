@@ -103,11 +103,13 @@ std::map<ChunkKey, std::vector<Distribution>> distributions(pqxx::transaction_ba
     if (values.empty()) return out;
     std::ostringstream sql;
     if (repeat) sql << "WITH " << kRepeatVictims << "\n";
-    // Grouped by the float8 itself; only the distinct values are turned into text.
-    sql << "SELECT f.region, " << kMonthLabel << ", x.k, x.v::text, count(*)\nFROM (" << scopedRows(repeat, chunks)
-        << ") f\nCROSS JOIN LATERAL (VALUES ";
-    for (std::size_t i = 0; i < values.size(); ++i) sql << (i ? ", " : "") << "(" << i << ", (" << values[i] << ")::float8)";
-    sql << ") x(k, v)\nWHERE x.v IS NOT NULL\nGROUP BY f.region, f.month, x.k, x.v";
+    // Grouped by the float8 itself; only the distinct values are turned into text. The values
+    // of a row are one array, unnested: a LATERAL VALUES list of the same expressions measured
+    // 4x slower over a million exams (its scan evaluated ~90 CASE terms at 89 us a row).
+    sql << "SELECT f.region, " << kMonthLabel << ", x.k - 1, x.v::text, count(*)\nFROM (SELECT f.region, f.month, ARRAY[";
+    for (std::size_t i = 0; i < values.size(); ++i) sql << (i ? ", " : "") << "(" << values[i] << ")::float8";
+    sql << "] AS a\n  FROM (" << scopedRows(repeat, chunks) << ") f) f\n"
+        << "CROSS JOIN LATERAL unnest(f.a) WITH ORDINALITY x(v, k)\nWHERE x.v IS NOT NULL\nGROUP BY f.region, f.month, x.k, x.v";
     for (const auto& row : tx.exec_params(sql.str(), request.region, request.from, request.to)) {
         auto& d = out[{row[0].as<std::string>(), row[1].as<std::string>()}];
         if (d.empty()) d.resize(values.size());
@@ -238,7 +240,20 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
         }
         missingMonths.insert(key.second);
     }
-    if (cache && useStore && !notInMemory.empty()) {
+    if (cache && useStore && request.warmOnly && !notInMemory.empty()) {
+        // Which chunks are stored at their fingerprint: the first bytes of each payload only.
+        ++result.stats.queries;
+        const auto stored = ChunkStore::fingerprints(tx, notInMemory);
+        missingMonths.clear();
+        for (const auto& id : notInMemory) {
+            auto it = stored.find(id.key);
+            if (it != stored.end() && it->second == chunks.at({id.region, id.month}).fingerprint) {
+                ++result.stats.chunksStored;
+            } else {
+                missingMonths.insert(id.month);
+            }
+        }
+    } else if (cache && useStore && !notInMemory.empty()) {
         ++result.stats.queries;
         auto stored = ChunkStore::load(tx, notInMemory);
         for (const auto& id : notInMemory) {
@@ -287,7 +302,7 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
             v.distributions.resize(keptValues.size());
             v.fingerprint = c.fingerprint;
             if (cache) {
-                cache->put(chunkId(key).key, v);
+                if (!request.warmOnly) cache->put(chunkId(key).key, v);
                 if (useStore) result.computed.emplace_back(chunkId(key), v);
             }
             kept[key] = std::move(v);
@@ -295,6 +310,7 @@ AggregateResult ReportRepository::aggregate(pqxx::transaction_base& tx, const Ag
     }
     for (const auto& [key, c] : chunks) result.stats.chunksReused += missingMonths.count(key.second) ? 0 : 1;
     result.stats.chunksComputed = result.stats.chunks - result.stats.chunksReused;
+    if (request.warmOnly) return result;
     std::map<ChunkKey, std::vector<Distribution>> freshDistributions;
     if (!freshValues.empty()) {
         ++result.stats.queries;

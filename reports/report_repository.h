@@ -44,6 +44,10 @@ struct AggregateRequest {
     // large table is then a series of bounded statements (each under db.statement_timeout_ms),
     // every pair's chunks kept as soon as they are computed.
     std::size_t monthsPerPass = 6;
+    // For report_chunks alone (the warmer's rounds over ten years of every kind): only the
+    // chunks not stored at their fingerprint are aggregated and returned in `computed`; no cell
+    // is computed, and nothing is kept in the ChunkCache.
+    bool warmOnly = false;
 };
 
 struct DataFingerprint {

@@ -20,7 +20,7 @@ std::string actionOf(const std::string& kind) { return kind == "dashboard" ? "da
 ReportService::ReportService(db::ConnectionPool& primary, db::ConnectionPool& reportPool, int minCell,
                              std::string softwareVersion, int maxConcurrent, int waitSeconds)
     : primary_(primary),
-      engine_(reportPool, minCell, std::move(softwareVersion), &primary),
+      engine_(reportPool, minCell, std::move(softwareVersion), reports::ChunkStore::readWrite(primary)),
       maxConcurrent_(maxConcurrent),
       waitSeconds_(waitSeconds) {}
 

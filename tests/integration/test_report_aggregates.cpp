@@ -375,7 +375,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_process_takes_the_chunks_stored_by_another_and_an_e
     const std::string want = withoutGeneratedAt(registry::reports::renderJson(computedAlone.run(params)));
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == 0);
 
-    registry::reports::ReportEngine first(pool, 10, "test", &pool);
+    registry::reports::ReportEngine first(pool, 10, "test", registry::reports::ChunkStore::readWrite(pool));
     BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(first.run(params))) == want);
     const int chunks = first.lastStats().chunks;
     BOOST_TEST_REQUIRE(chunks > 6);
@@ -383,7 +383,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_process_takes_the_chunks_stored_by_another_and_an_e
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == chunks);
 
     // Another process (or instance): nothing in its memory, every chunk from report_chunks.
-    registry::reports::ReportEngine second(pool, 10, "test", &pool);
+    registry::reports::ReportEngine second(pool, 10, "test", registry::reports::ChunkStore::readWrite(pool));
     BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(second.run(params))) == want);
     BOOST_TEST(second.lastStats().chunksStored == chunks);
     BOOST_TEST(second.lastStats().chunksComputed == 0);
@@ -391,7 +391,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_process_takes_the_chunks_stored_by_another_and_an_e
     // A stored row that does not decode is a miss: its month is computed again and the row
     // replaced; the figures stay right.
     server.db().execute("UPDATE report_chunks SET payload = '\\x52434831ff' WHERE key = (SELECT min(key) FROM report_chunks)");
-    registry::reports::ReportEngine third(pool, 10, "test", &pool);
+    registry::reports::ReportEngine third(pool, 10, "test", registry::reports::ChunkStore::readWrite(pool));
     BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(third.run(params))) == want);
     BOOST_TEST(third.lastStats().chunksStored == chunks - 1);
     BOOST_TEST(third.lastStats().chunksComputed >= 1);
@@ -411,7 +411,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_process_takes_the_chunks_stored_by_another_and_an_e
     BOOST_TEST_REQUIRE(server.db().scalar("SELECT count(*) FROM report_chunks WHERE " + chunkOfErased) == 1);
     server.db().execute("DELETE FROM exams WHERE id = '" + erased + "'");
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM report_chunks") == chunks - 1);
-    registry::reports::ReportEngine fourth(pool, 10, "test", &pool);
+    registry::reports::ReportEngine fourth(pool, 10, "test", registry::reports::ChunkStore::readWrite(pool));
     registry::reports::ReportEngine alone(pool, 10, "test");
     BOOST_TEST(withoutGeneratedAt(registry::reports::renderJson(fourth.run(params))) ==
                withoutGeneratedAt(registry::reports::renderJson(alone.run(params))));
@@ -431,7 +431,7 @@ BOOST_AUTO_TEST_CASE(the_server_stores_every_kinds_chunks_before_anyone_asks) {
     for (int attempt = 0; attempt < 300; ++attempt) {
         computed.clear();
         for (const std::string kind : {"evaluation", "om", "police", "loef", "dashboard"}) {
-            registry::reports::ReportEngine reader(pool, 10, "test");
+            registry::reports::ReportEngine reader(pool, 10, "test", registry::reports::ChunkStore::readOnly());
             auto params = registry::reports::ReportEngine::parseParams(kind == "dashboard" ? "evaluation" : kind, "",
                                                                         "2026-01-01", "", "quarter");
             params.kind = kind;
@@ -443,6 +443,13 @@ BOOST_AUTO_TEST_CASE(the_server_stores_every_kinds_chunks_before_anyone_asks) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     for (const auto& [kind, chunks] : computed) BOOST_TEST(chunks == 0, kind << ": chunks left to aggregate");
+    // And what it stored gives the figures a report computed from nothing gives.
+    auto params = registry::reports::ReportEngine::parseParams("loef", "", "2026-01-01", "", "month");
+    params.suppress = false;
+    registry::reports::ReportEngine reader(pool, 10, "test", registry::reports::ChunkStore::readOnly()), alone(pool, 10, "test");
+    const std::string fromStore = withoutGeneratedAt(registry::reports::renderJson(reader.run(params)));
+    BOOST_TEST(reader.lastStats().chunksStored == reader.lastStats().chunks);
+    BOOST_TEST(fromStore == withoutGeneratedAt(registry::reports::renderJson(alone.run(params))));
     // Nothing left the process, so nothing was audited as a report run.
     BOOST_TEST(server.db().scalar("SELECT count(*) FROM audit_events WHERE action LIKE 'report.%' OR action = 'dashboard.read'") == 0);
 }

@@ -118,6 +118,11 @@ BOOST_AUTO_TEST_CASE(a_stored_chunk_reads_back_exactly_and_damaged_bytes_are_ref
         BOOST_TEST((back->distributions[i].counts() == v.distributions[i].counts()));
         BOOST_TEST(back->distributions[i].size() == v.distributions[i].size());
     }
+    // The warmer reads the fingerprint alone from the payload's first bytes.
+    const auto fingerprint = registry::reports::decodeChunkFingerprint(bytes.substr(0, registry::reports::kChunkFingerprintBytes));
+    BOOST_TEST_REQUIRE(fingerprint.has_value());
+    BOOST_TEST((*fingerprint == v.fingerprint));
+    BOOST_TEST(!registry::reports::decodeChunkFingerprint(bytes.substr(0, registry::reports::kChunkFingerprintBytes - 1)));
     // Cut off anywhere, padded, of another layout: a miss, never a wrong chunk.
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         BOOST_TEST(!registry::reports::decodeChunk(bytes.substr(0, n)).has_value(), n << " bytes");
