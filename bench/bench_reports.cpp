@@ -212,7 +212,7 @@ int main(int argc, char** argv) try {
         // The researcher signs in by password alone and fires requests back to back.
         config.set("auth.require_2fa_roles", "");
         config.set("ratelimit.per_second", "0");
-        app::configureLogging("warning", "text");
+        app::configureLogging(bench::env("BENCH_LOG_LEVEL", "warning"), "text");
         std::string password, user;
         {
             registry::db::PoolSettings s;
