@@ -84,10 +84,17 @@ Generated generate(pqxx::connection& c, pqxx::transaction_base& tx) {
 }
 
 // `exams` is the table or, in the exams trigger, its transition table (the rows as the
-// statement left them: reading them there spares a second lookup of every row in exams).
+// statement left them: reading them there spares a second lookup of every row in exams);
+// `where` filters it as x. A stored document is compressed (pglz, ~2.7 KB), and PostgreSQL
+// decompresses it again for every `->` of the ~400 in the select list: the subquery takes it
+// apart once per row (`|| '{}'` returns it detoasted, unchanged), which made the backfill of
+// 20,000 exams 34x faster (18.5 s against 0.55 s, bench/README.md).
 std::string upsert(const Generated& g, const std::string& where, const std::string& exams = "exams") {
     return "INSERT INTO exam_facts (" + g.columnList + ")\nSELECT " + g.selectList +
-           "\n  FROM " + exams + " e LEFT JOIN exam_outcomes o ON o.exam_id = e.id\n" + where +
+           "\n  FROM (SELECT x.id, x.region, x.status, x.form_version, x.version, x.victim_pseudonym, "
+           "x.hours_report_to_exam, x.hours_incident_to_exam, x.within_24h, x.within_48h, x.within_72h, "
+           "x.internal_only, x.fields || '{}'::jsonb AS fields\n          FROM " +
+           exams + " x" + where + " OFFSET 0) e\n  LEFT JOIN exam_outcomes o ON o.exam_id = e.id" +
            "\nON CONFLICT (exam_id) DO UPDATE SET " + g.updateList;
 }
 
@@ -108,7 +115,7 @@ bool FactStorage::sync(pqxx::connection& owner) {
     sql << "CREATE OR REPLACE FUNCTION exam_facts_from_exams() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
         << upsert(g, "", "changed_rows") << ";\nRETURN NULL;\nEND\n$fn$;\n";
     sql << "CREATE OR REPLACE FUNCTION exam_facts_from_outcomes() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
-        << upsert(g, " WHERE e.id IN (SELECT exam_id FROM changed_rows)") << ";\nRETURN NULL;\nEND\n$fn$;\n";
+        << upsert(g, " WHERE x.id IN (SELECT exam_id FROM changed_rows)") << ";\nRETURN NULL;\nEND\n$fn$;\n";
     for (const char* table : {"exams", "exam_outcomes"}) {
         const std::string t = table;
         const std::string fn = t == "exams" ? "exam_facts_from_exams" : "exam_facts_from_outcomes";
