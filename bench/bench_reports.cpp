@@ -5,7 +5,8 @@
 //     fresh engine with the chunks in report_chunks, in the same engine again, and after one
 //     record of the newest month changed;
 //  2. the research export of every record with consent streamed to /dev/null (rows/s, peak RSS),
-//     after a --small-export one for the RSS baseline;
+//     after a --small-export one for the RSS baseline (--report 0 leaves out part 1, so that
+//     the peak RSS printed is the export's own);
 //  3. with --api-db-url (a database at pilot scale): GET /api/v1/reports/evaluation over HTTP
 //     --requests times, p50/p99.
 // Prints figures; asserts nothing.
@@ -47,6 +48,7 @@ int main(int argc, char** argv) try {
                                   {"requests", "200"},
                                   {"small-export", "1000"},
                                   {"export", "1"},
+                                  {"report", "1"},
                                   {"warm", "1"},
                                   {"http-from", "2021-01-01"}});
     const auto repeat = options.integer("repeat", 1, 100);
@@ -75,101 +77,103 @@ int main(int argc, char** argv) try {
         to = r[0][0].as<std::string>();
         from = r[0][1].as<std::string>();
     }
-    // 1. Bare query vs the full report. The first report run is cold (no chunk of this engine
-    //    kept); the next ones reuse the chunks whose records are unchanged. Then one record of
-    //    the newest month is touched (its version raised, then put back), so the run after it
-    //    recomputes that month's chunks: what a dashboard sees after a new submission.
-    std::vector<double> bare, warm;
-    for (long long i = 0; i < repeat; ++i) {
-        auto lease = pool.acquire();
-        pqxx::read_transaction tx(*lease);
-        const auto start = bench::Clock::now();
-        tx.exec("SELECT region, date_trunc('month', exam_at), count(*) FROM exams GROUP BY 1, 2");
-        bare.push_back(bench::secondsSince(start));
-    }
-    std::size_t tables = 0, bytes = 0;
-    auto runReport = [&](reports::ReportEngine& engine, reports::AggregateStats& stats) {
-        const auto start = bench::Clock::now();
-        auto params = reports::ReportEngine::parseParams("evaluation", "", from, to, "month");
-        const auto report = engine.run(params);
-        const auto json = reports::renderJson(report);
-        const double s = bench::secondsSince(start);
-        tables = report.tables.size();
-        bytes = json.size();
-        stats = engine.lastStats();
-        return s;
-    };
-    // From nothing: no chunk in memory or in report_chunks (what the first report after a bulk
-    // load pays, once). Then a fresh engine, as a new process or another instance: chunks from
-    // report_chunks. Then that engine again (chunks in its memory).
-    {
-        auto lease = pool.acquire();
-        pqxx::work tx(*lease);
-        tx.exec("DELETE FROM report_chunks");
-        tx.commit();
-    }
-    reports::AggregateStats coldStats, storedStats, warmStats, touchedStats;
-    const double cold = runReport(*freshEngine(), coldStats);
-    std::vector<double> stored;
-    for (long long i = 0; i < repeat; ++i) stored.push_back(runReport(*freshEngine(), storedStats));
-    const auto engine = freshEngine();
-    runReport(*engine, warmStats);
-    for (long long i = 0; i < repeat; ++i) warm.push_back(runReport(*engine, warmStats));
-    auto touch = [&](int delta) {
-        auto lease = pool.acquire();
-        pqxx::work tx(*lease);
-        tx.exec_params("UPDATE exams SET version = version + $1 WHERE id = (SELECT id FROM exams WHERE status = 'submitted' "
-                       "ORDER BY exam_at DESC, id LIMIT 1)",
-                       delta);
-        tx.commit();
-    };
-    touch(1);
-    const double touched = runReport(*engine, touchedStats);
-    touch(-1);
-    auto statsText = [](const reports::AggregateStats& st) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf,
-                      "%d SQL statements (+1 for the form definitions), %d of %d chunks kept (%d from report_chunks), "
-                      "query part %.3f s",
-                      st.queries, st.chunksReused, st.chunks, st.chunksStored, st.querySeconds);
-        return std::string(buf);
-    };
-    std::printf("  bare query (all exams, region x month)     median %8.3f s  (runs:", median(bare));
-    for (double b : bare) std::printf(" %.3f", b);
-    std::printf(")\n  evaluation report %s..%s, json (%zu tables, %zu bytes)\n", from.c_str(), to.c_str(), tables, bytes);
-    std::printf("    from nothing (no chunk stored anywhere)   %8.3f s  = %6.2f x bare; %s\n", cold, cold / median(bare),
-                statsText(coldStats).c_str());
-    std::printf("    fresh process, chunks in report_chunks median %8.3f s  = %6.2f x bare; %s  (runs:", median(stored),
-                median(stored) / median(bare), statsText(storedStats).c_str());
-    for (double w : stored) std::printf(" %.3f", w);
-    std::printf(")\n");
-    std::printf("    same process, unchanged data        median %8.3f s  = %6.2f x bare; %s  (runs:", median(warm),
-                median(warm) / median(bare), statsText(warmStats).c_str());
-    for (double w : warm) std::printf(" %.3f", w);
-    std::printf(")\n    one record of the newest month changed    %8.3f s  = %6.2f x bare; %s\n", touched,
-                touched / median(bare), statsText(touchedStats).c_str());
-
-    // 1b. The server's warmer (ReportService::warm: every kind and the dashboard over ten years):
-    //     a round from nothing (what a server does once after a bulk load), then a round over
-    //     unchanged data (what it does every reports.warm_interval_seconds). --warm 0 skips it.
-    if (options.integer("warm", 0, 1) == 1) {
+    if (options.integer("report", 0, 1) == 1) {
+        // 1 (--report 0 skips it, so that the export's peak RSS is its own). Bare query vs the full report. The first report run is cold (no chunk of this engine
+        //    kept); the next ones reuse the chunks whose records are unchanged. Then one record of
+        //    the newest month is touched (its version raised, then put back), so the run after it
+        //    recomputes that month's chunks: what a dashboard sees after a new submission.
+        std::vector<double> bare, warm;
+        for (long long i = 0; i < repeat; ++i) {
+            auto lease = pool.acquire();
+            pqxx::read_transaction tx(*lease);
+            const auto start = bench::Clock::now();
+            tx.exec("SELECT region, date_trunc('month', exam_at), count(*) FROM exams GROUP BY 1, 2");
+            bare.push_back(bench::secondsSince(start));
+        }
+        std::size_t tables = 0, bytes = 0;
+        auto runReport = [&](reports::ReportEngine& engine, reports::AggregateStats& stats) {
+            const auto start = bench::Clock::now();
+            auto params = reports::ReportEngine::parseParams("evaluation", "", from, to, "month");
+            const auto report = engine.run(params);
+            const auto json = reports::renderJson(report);
+            const double s = bench::secondsSince(start);
+            tables = report.tables.size();
+            bytes = json.size();
+            stats = engine.lastStats();
+            return s;
+        };
+        // From nothing: no chunk in memory or in report_chunks (what the first report after a bulk
+        // load pays, once). Then a fresh engine, as a new process or another instance: chunks from
+        // report_chunks. Then that engine again (chunks in its memory).
         {
             auto lease = pool.acquire();
             pqxx::work tx(*lease);
             tx.exec("DELETE FROM report_chunks");
             tx.commit();
         }
-        for (const char* what : {"from nothing", "unchanged data"}) {
-            registry::services::ReportService service(pool, pool, 10, "bench");
-            const auto start = bench::Clock::now();
-            const auto computed = service.warm([] { return false; });
-            std::printf("  warmer round (5 kinds, ten years), %-14s %8.3f s, %d chunks aggregated\n", what,
-                        bench::secondsSince(start), computed.value_or(-1));
+        reports::AggregateStats coldStats, storedStats, warmStats, touchedStats;
+        const double cold = runReport(*freshEngine(), coldStats);
+        std::vector<double> stored;
+        for (long long i = 0; i < repeat; ++i) stored.push_back(runReport(*freshEngine(), storedStats));
+        const auto engine = freshEngine();
+        runReport(*engine, warmStats);
+        for (long long i = 0; i < repeat; ++i) warm.push_back(runReport(*engine, warmStats));
+        auto touch = [&](int delta) {
+            auto lease = pool.acquire();
+            pqxx::work tx(*lease);
+            tx.exec_params("UPDATE exams SET version = version + $1 WHERE id = (SELECT id FROM exams WHERE status = 'submitted' "
+                           "ORDER BY exam_at DESC, id LIMIT 1)",
+                           delta);
+            tx.commit();
+        };
+        touch(1);
+        const double touched = runReport(*engine, touchedStats);
+        touch(-1);
+        auto statsText = [](const reports::AggregateStats& st) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf,
+                          "%d SQL statements (+1 for the form definitions), %d of %d chunks kept (%d from report_chunks), "
+                          "query part %.3f s",
+                          st.queries, st.chunksReused, st.chunks, st.chunksStored, st.querySeconds);
+            return std::string(buf);
+        };
+        std::printf("  bare query (all exams, region x month)     median %8.3f s  (runs:", median(bare));
+        for (double b : bare) std::printf(" %.3f", b);
+        std::printf(")\n  evaluation report %s..%s, json (%zu tables, %zu bytes)\n", from.c_str(), to.c_str(), tables, bytes);
+        std::printf("    from nothing (no chunk stored anywhere)   %8.3f s  = %6.2f x bare; %s\n", cold, cold / median(bare),
+                    statsText(coldStats).c_str());
+        std::printf("    fresh process, chunks in report_chunks median %8.3f s  = %6.2f x bare; %s  (runs:", median(stored),
+                    median(stored) / median(bare), statsText(storedStats).c_str());
+        for (double w : stored) std::printf(" %.3f", w);
+        std::printf(")\n");
+        std::printf("    same process, unchanged data        median %8.3f s  = %6.2f x bare; %s  (runs:", median(warm),
+                    median(warm) / median(bare), statsText(warmStats).c_str());
+        for (double w : warm) std::printf(" %.3f", w);
+        std::printf(")\n    one record of the newest month changed    %8.3f s  = %6.2f x bare; %s\n", touched,
+                    touched / median(bare), statsText(touchedStats).c_str());
+
+        // 1b. The server's warmer (ReportService::warm: every kind and the dashboard over ten years):
+        //     a round from nothing (what a server does once after a bulk load), then a round over
+        //     unchanged data (what it does every reports.warm_interval_seconds). --warm 0 skips it.
+        if (options.integer("warm", 0, 1) == 1) {
+            {
+                auto lease = pool.acquire();
+                pqxx::work tx(*lease);
+                tx.exec("DELETE FROM report_chunks");
+                tx.commit();
+            }
+            for (const char* what : {"from nothing", "unchanged data"}) {
+                registry::services::ReportService service(pool, pool, 10, "bench");
+                const auto start = bench::Clock::now();
+                const auto computed = service.warm([] { return false; });
+                std::printf("  warmer round (5 kinds, ten years), %-14s %8.3f s, %d chunks aggregated\n", what,
+                            bench::secondsSince(start), computed.value_or(-1));
+            }
         }
     }
 
     // 2. Research export to /dev/null (--export 0 skips it).
-    const auto cat = engine->catalogue();
+    const auto cat = freshEngine()->catalogue();
     const auto variables = reports::exportVariables(*cat);
     const std::string key(64, 'k');
     if (options.integer("export", 0, 1) == 1) {
