@@ -48,13 +48,20 @@ std::string choicesText(const std::vector<core::CodeDef>& codes) {
 }
 
 // Rows in scope; the filter values arrive as transaction settings, set with parameters.
-const char* const kExportScope = R"SQL(
-  f.status IN ('submitted', 'locked') AND f.consent_research_use IS TRUE
-  AND (current_setting('registry.export_region') = '' OR f.region = current_setting('registry.export_region'))
-  AND (current_setting('registry.export_from') = '' OR
-       f.exam_at >= (NULLIF(current_setting('registry.export_from'), '')::date::timestamp AT TIME ZONE 'Europe/Amsterdam'))
-  AND (current_setting('registry.export_to') = '' OR
-       f.exam_at < ((NULLIF(current_setting('registry.export_to'), '')::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')))SQL";
+// The records an export may hold, with only the filters that were given: each a plain comparison
+// with a value from setFilter (a stable expression, so an index on exam_at bounds the scan; the
+// `setting = '' OR ...` form it replaces made every export read all of exam_facts).
+std::string exportScope(const ExportFilter& filter) {
+    std::string scope = "f.status IN ('submitted', 'locked') AND f.consent_research_use IS TRUE";
+    if (!filter.region.empty()) scope += " AND f.region = current_setting('registry.export_region')";
+    if (!filter.from.empty()) {
+        scope += " AND f.exam_at >= (current_setting('registry.export_from')::date::timestamp AT TIME ZONE 'Europe/Amsterdam')";
+    }
+    if (!filter.to.empty()) {
+        scope += " AND f.exam_at < ((current_setting('registry.export_to')::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')";
+    }
+    return scope;
+}
 
 void setFilter(pqxx::transaction_base& tx, const ExportFilter& filter) {
     tx.exec_params("SELECT set_config('registry.export_region', $1, true), set_config('registry.export_from', $2, true), "
@@ -408,7 +415,7 @@ std::string spssSyntax(const std::vector<ExportVariable>& variables, const std::
 long long countExport(pqxx::transaction_base& tx, const ReportEngine::Catalogue& catalogue, const ExportFilter& filter) {
     (void)catalogue;
     setFilter(tx, filter);
-    return tx.exec(std::string("SELECT count(*) FROM exam_facts f WHERE ") + kExportScope)[0][0].as<long long>();
+    return tx.exec("SELECT count(*) FROM exam_facts f WHERE " + exportScope(filter))[0][0].as<long long>();
 }
 
 long long writeExport(pqxx::connection& connection, const std::vector<ExportVariable>& variables, const ExportFilter& filter,
@@ -433,7 +440,7 @@ long long writeExport(pqxx::connection& connection, const std::vector<ExportVari
         for (const auto& l : lists) projection += (projection.empty() ? "" : ", ") + ("x.fields -> " + sqlText(l) + " AS \"" + l + "\"");
         select += " LEFT JOIN LATERAL (SELECT " + projection + " FROM exams x WHERE x.id = f.exam_id) e ON true";
     }
-    select += " WHERE " + std::string(kExportScope) + " ORDER BY f.exam_id";
+    select += " WHERE " + exportScope(filter) + " ORDER BY f.exam_id";
     pqxx::read_transaction tx(connection);
     setFilter(tx, filter);
     tx.exec("DECLARE research_export NO SCROLL CURSOR FOR " + select);

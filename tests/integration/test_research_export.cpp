@@ -142,6 +142,16 @@ BOOST_AUTO_TEST_CASE(an_export_is_pseudonymised_coarsened_and_rekeyed) {
     // The region filter.
     auto regional = client.send("POST", "/api/v1/exports/research", R"({"region": "midden_nederland"})", researcher.token);
     BOOST_TEST(regional.json()->getValue<int>("record_count") == 6);
+    // The date filters hold whole Amsterdam days at both ends (every record: 2026-03-14 10:30 +01:00).
+    auto count = [&](const std::string& filter) {
+        auto r = client.send("POST", "/api/v1/exports/research", filter, researcher.token);
+        BOOST_TEST_REQUIRE(r.status == 202, r.body);
+        return r.json()->getValue<int>("record_count");
+    };
+    BOOST_TEST(count(R"({"from": "2026-03-14", "to": "2026-03-14"})") == 16);
+    BOOST_TEST(count(R"({"to": "2026-03-13"})") == 0);
+    BOOST_TEST(count(R"({"from": "2026-03-15"})") == 0);
+    BOOST_TEST(count(R"({"region": "midden_nederland", "from": "2026-03-14"})") == 6);
     // Bad filters are 422, other roles 403.
     BOOST_TEST(client.send("POST", "/api/v1/exports/research", R"({"region": "atlantis"})", researcher.token).status == 422);
     BOOST_TEST(client.send("POST", "/api/v1/exports/research", R"({"from": "2026-02-31"})", researcher.token).status == 422);
