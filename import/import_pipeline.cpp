@@ -154,7 +154,7 @@ public:
         for (const auto& name : fields.getNames()) {
             if (name != kVictimReference && name != kPoliceReference) stored->set(name, fields.get(name));
         }
-        w.id = core::randomUuid();
+        w.id = core::timeOrderedUuid();
         w.formVersion = context_.form.version();
         w.status = "submitted";
         w.version = 1;

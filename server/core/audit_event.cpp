@@ -1,18 +1,18 @@
 #include "server/core/audit_event.h"
 
 #include "server/core/crypto.h"
+#include "server/core/ids.h"
 #include "server/core/policy.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 
 namespace registry::core {
 
 AuditEvent newAuditEvent(const Caller& caller, const std::string& action, const std::string& outcome,
                          const std::string& objectType, const std::string& objectId) {
     AuditEvent e;
-    e.id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    e.id = timeOrderedUuid();
     e.action = action;
     e.occurredAt = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%FZ");
     e.outcome = outcome;

@@ -52,6 +52,11 @@ BOOST_AUTO_TEST_SUITE_END()
 
 #include "server/core/ids.h"
 
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+
 BOOST_AUTO_TEST_SUITE(ids)
 
 BOOST_AUTO_TEST_CASE(only_canonical_uuids_are_ids) {
@@ -64,6 +69,27 @@ BOOST_AUTO_TEST_CASE(only_canonical_uuids_are_ids) {
     BOOST_TEST(!isUuid("------------------------------------"));
     BOOST_TEST(!isUuid("x'); DROP TABLE exams;--"));
     BOOST_TEST(!isUuid(""));
+}
+
+BOOST_AUTO_TEST_CASE(time_ordered_ids_are_version_7_and_sort_by_the_millisecond_they_were_made) {
+    using registry::core::timeOrderedUuid;
+    const auto first = timeOrderedUuid();
+    BOOST_TEST(registry::core::isUuid(first));
+    BOOST_TEST(first[14] == '7');                                       // version
+    BOOST_TEST(std::string("89ab").find(first[19]) != std::string::npos);  // RFC 9562 variant
+    // The leading 48 bits are the time in ms: now, give or take the test's own run.
+    const auto ms = std::stoull(first.substr(0, 8) + first.substr(9, 4), nullptr, 16);
+    const auto now = static_cast<unsigned long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch())
+                                                         .count());
+    BOOST_TEST(ms <= now);
+    BOOST_TEST(now - ms < 60000u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const auto later = timeOrderedUuid();
+    BOOST_TEST(later > first);  // a later millisecond sorts after, as PostgreSQL orders uuids (bytewise)
+    std::set<std::string> seen;
+    for (int i = 0; i < 10000; ++i) seen.insert(timeOrderedUuid());
+    BOOST_TEST(seen.size() == 10000u);  // the random tail keeps ids of one millisecond apart
 }
 
 BOOST_AUTO_TEST_SUITE_END()
