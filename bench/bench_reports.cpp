@@ -78,8 +78,9 @@ int main(int argc, char** argv) try {
         from = r[0][1].as<std::string>();
     }
     if (options.integer("report", 0, 1) == 1) {
-        // 1 (--report 0 skips it, so that the export's peak RSS is its own). Bare query vs the full report. The first report run is cold (no chunk of this engine
-        //    kept); the next ones reuse the chunks whose records are unchanged. Then one record of
+        // 1. Bare query vs the full report (--report 0 skips it, so that the export's peak RSS is
+        //    its own). The first report run is cold (no chunk of this engine kept); the next ones
+        //    reuse the chunks whose records are unchanged. Then one record of
         //    the newest month is touched (its version raised, then put back), so the run after it
         //    recomputes that month's chunks: what a dashboard sees after a new submission.
         std::vector<double> bare, warm;

@@ -47,10 +47,9 @@ std::string choicesText(const std::vector<core::CodeDef>& codes) {
     return out;
 }
 
-// Rows in scope; the filter values arrive as transaction settings, set with parameters.
-// The records an export may hold, with only the filters that were given: each a plain comparison
-// with a value from setFilter (a stable expression, so an index on exam_at bounds the scan; the
-// `setting = '' OR ...` form it replaces made every export read all of exam_facts).
+// The records an export may hold, with only the filters that were given. Each is a plain
+// comparison with a transaction setting that setFilter sets with parameters: a stable expression,
+// so the exam_at index bounds a dated export (a `setting = '' OR ...` form read all of exam_facts).
 std::string exportScope(const ExportFilter& filter) {
     std::string scope = "f.status IN ('submitted', 'locked') AND f.consent_research_use IS TRUE";
     if (!filter.region.empty()) scope += " AND f.region = current_setting('registry.export_region')";
