@@ -5,6 +5,7 @@
 #include "server/core/form_definition.h"
 
 #include <memory>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -16,15 +17,17 @@ struct Generated {
     std::string columnList;  // fixed + generated, for INSERT
     std::string selectList;  // matching expressions over e and o
     std::string updateList;  // col = EXCLUDED.col
+    std::string fieldList;   // each document field the select list reads, once: "e.document -> 'f' AS "f", ..."
     std::string ddl;         // ALTER TABLE ... ADD COLUMN IF NOT EXISTS
 };
 
+// A document field is read as `v."code"`, taken out of the document once per row (see upsert);
+// an outcome field straight from its column of o.
 std::string expression(pqxx::connection& c, const core::FactColumn& col) {
-    // The exam's document is read as `e.document`, taken apart once per row (see upsert).
-    const std::string src = col.source == "fields" ? "e.document" : "o." + col.source;
+    const bool document = col.source == "fields";
     const std::string key = c.quote(col.field);
-    const std::string value = src + " -> " + key;
-    const std::string text = src + " ->> " + key;
+    const std::string value = document ? "v." + c.quote_name(col.field) : "o." + col.source + " -> " + key;
+    const std::string text = document ? "(" + value + " #>> '{}')" : "o." + col.source + " ->> " + key;
     using Kind = core::FactColumn::Kind;
     if (col.kind == Kind::Option) {
         return "CASE jsonb_typeof(" + value + ") WHEN 'array' THEN (" + value + " ? " + c.quote(col.option) +
@@ -70,7 +73,13 @@ Generated generate(pqxx::connection& c, pqxx::transaction_base& tx) {
            "victim_pseudonym = EXCLUDED.victim_pseudonym, hours_report_to_exam = EXCLUDED.hours_report_to_exam, "
            "hours_incident_to_exam = EXCLUDED.hours_incident_to_exam, within_24h = EXCLUDED.within_24h, "
            "within_48h = EXCLUDED.within_48h, within_72h = EXCLUDED.within_72h, internal_only = EXCLUDED.internal_only";
+    std::set<std::string> documentFields;
+    std::ostringstream fields;
     for (const auto& col : g.columns) {
+        if (col.source == "fields" && documentFields.insert(col.field).second) {
+            fields << (documentFields.size() > 1 ? ",\n       " : "") << "e.document -> " << c.quote(col.field) << " AS "
+                   << c.quote_name(col.field);
+        }
         const std::string name = c.quote_name(col.name);
         cols << ", " << name;
         sel << ",\n       " << expression(c, col);
@@ -80,6 +89,7 @@ Generated generate(pqxx::connection& c, pqxx::transaction_base& tx) {
     g.columnList = cols.str();
     g.selectList = sel.str();
     g.updateList = upd.str();
+    g.fieldList = fields.str();
     g.ddl = ddl.str();
     return g;
 }
@@ -87,22 +97,21 @@ Generated generate(pqxx::connection& c, pqxx::transaction_base& tx) {
 // `exams` is the table or, in the exams trigger, its transition table (the rows as the
 // statement left them: reading them there spares a second lookup of every row in exams);
 // `where` filters it as x. A stored document is compressed (pglz, ~2.7 KB), and PostgreSQL
-// decompresses it again for every `->` of the ~400 in the select list: the subquery takes it
-// apart once per row as `document` (`|| '{}'` returns it detoasted, unchanged), which made the
-// migrator's backfill of 20,000 exams 10x faster (17.7 s against 1.7 s, bench/README.md).
+// decompresses it again for every `->`: the first subquery takes it apart once per row as
+// `document` (`|| '{}'` returns it detoasted, unchanged), which made the migrator's backfill of
+// 20,000 exams 10x faster (17.7 s against 1.7 s, bench/README.md). The second looks each of its
+// ~95 fields up once, for the ~260 uses in the select list (a key lookup, and a copy of the
+// value, each): the select list of 50,000 imported exams took 1.05 s instead of 1.37 s.
+// OFFSET 0 keeps both from being pulled up into the select list.
 std::string upsert(const Generated& g, const std::string& where, const std::string& exams = "exams") {
     return "INSERT INTO exam_facts (" + g.columnList + ")\nSELECT " + g.selectList +
            "\n  FROM (SELECT x.*, x.fields || '{}'::jsonb AS document FROM " + exams + " x" + where +
-           " OFFSET 0) e\n  LEFT JOIN exam_outcomes o ON o.exam_id = e.id" +
+           " OFFSET 0) e\n  CROSS JOIN LATERAL (SELECT " + g.fieldList + "\n OFFSET 0) v" +
+           "\n  LEFT JOIN exam_outcomes o ON o.exam_id = e.id" +
            "\nON CONFLICT (exam_id) DO UPDATE SET " + g.updateList;
 }
 
 }  // namespace
-
-std::string FactStorage::generatedSql(pqxx::connection& owner) {
-    pqxx::read_transaction tx(owner);
-    return generate(owner, tx).selectList;
-}
 
 bool FactStorage::sync(pqxx::connection& owner) {
     pqxx::work tx(owner);

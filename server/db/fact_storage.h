@@ -14,10 +14,6 @@ namespace registry::db {
 class FactStorage {
 public:
     static bool sync(pqxx::connection& owner);
-
-    // The SELECT list that computes the generated columns from `e` (exams) and `o`
-    // (exam_outcomes); exposed for the tests.
-    static std::string generatedSql(pqxx::connection& owner);
 };
 
 }  // namespace registry::db
