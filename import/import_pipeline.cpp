@@ -148,12 +148,10 @@ public:
                              p.dossier);
             return p;
         }
-        // Not in insertion order: jsonb keeps no key order anyway, and Poco's ordered set() scans
-        // every key already set (quadratic in the ~90 fields of a record: it showed in the profile).
-        Poco::JSON::Object::Ptr stored = new Poco::JSON::Object;
-        for (const auto& name : fields.getNames()) {
-            if (name != kVictimReference && name != kPoliceReference) stored->set(name, fields.get(name));
-        }
+        // The validator's normalised copy is the stored document, without the identifying fields.
+        Poco::JSON::Object::Ptr stored = outcome.fields;
+        stored->remove(kVictimReference);
+        stored->remove(kPoliceReference);
         w.id = core::timeOrderedUuid();
         w.formVersion = context_.form.version();
         w.status = "submitted";

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace registry::core {
@@ -121,8 +122,9 @@ private:
     std::vector<SectionDef> sections_;
     std::vector<FieldDef> fields_;
     std::vector<RuleDef> rules_;
-    std::map<std::string, std::size_t> index_;
-    std::map<std::string, std::size_t> precisionIndex_;
+    // Hashed: the validator looks every field up several times per record.
+    std::unordered_map<std::string, std::size_t> index_;
+    std::unordered_map<std::string, std::size_t> precisionIndex_;
 };
 
 }  // namespace registry::core

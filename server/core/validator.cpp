@@ -494,6 +494,8 @@ ValidationOutcome validate(const FormDefinition& def, const Poco::JSON::Object& 
     Context ctx{mode, codeLists, outcome.errors};
 
     // Names are checked even when null: a null for another recorder's field would clear it.
+    // The values given, by the field's position in the definition (null: not given).
+    std::vector<const Var*> given(def.fields().size(), nullptr);
     for (const auto& member : fields) {
         const FieldDef* f = def.field(member.first);
         if (!f)
@@ -501,23 +503,26 @@ ValidationOutcome validate(const FormDefinition& def, const Poco::JSON::Object& 
                     member.first + " is not a field of form " + def.form() + " version " + std::to_string(def.version()));
         else if (f->recordedBy != recordedBy)
             ctx.add(member.first, "forbidden_field", member.first + " is recorded by " + f->recordedBy + ", not by " + recordedBy);
+        else if (!member.second.isEmpty())
+            given[static_cast<std::size_t>(f - def.fields().data())] = &member.second;
     }
 
-    std::map<std::string, Result> results;
-    for (const FieldDef& f : def.fields()) {
+    // By the field's position in the definition.
+    std::vector<Result> results(def.fields().size(), Result::Missing);
+    for (std::size_t i = 0; i < def.fields().size(); ++i) {
+        const FieldDef& f = def.fields()[i];
         if (f.recordedBy != recordedBy) continue;
-        Result r = Result::Missing;
-        if (!fields.isNull(f.code)) {
+        if (given[i]) {
             Var value;
-            r = check(f, fields.get(f.code), f.code, ctx, value);
-            if (r == Result::Ok) outcome.fields->set(f.code, value);
+            results[i] = check(f, *given[i], f.code, ctx, value);
+            if (results[i] == Result::Ok) outcome.fields->set(f.code, value);
         }
-        results[f.code] = r;
     }
     if (mode == ValidationMode::Draft) return outcome;
 
-    for (const FieldDef& f : def.fields()) {
-        if (f.recordedBy != recordedBy || results[f.code] != Result::Missing) continue;
+    for (std::size_t i = 0; i < def.fields().size(); ++i) {
+        const FieldDef& f = def.fields()[i];
+        if (f.recordedBy != recordedBy || results[i] != Result::Missing) continue;
         if (f.required)
             ctx.add(f.code, "required", f.code + " is required");
         else if (f.requiredIf && conditionHolds(*f.requiredIf, *outcome.fields))
