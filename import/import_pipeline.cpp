@@ -10,14 +10,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
-#include <chrono>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace registry::import {
@@ -201,56 +203,106 @@ std::vector<Prepared> prepareChunk(const RecordPreparer& preparer,
     return out;
 }
 
-// Writes batches on its own thread and connection while the next records are prepared, in
-// the order given. At most two batches wait, so memory stays flat however large the file.
+// Writes batches on kWriters threads, each with a connection of its own, while the next records
+// are prepared: a batch's rows go in while the batch before it is still being written, so that
+// the database works on both cores. Its audit events and its commit wait for that batch's commit
+// (the `turn` given to Flush), so batches commit in the file's order, as from one writer: a kill
+// leaves whole batches, the file's first ones. A batch that counts an exam for a victim the batch
+// being written before it counts too waits for that commit before it writes anything: both would
+// lock the victim's count row, and the earlier one would wait on the later one's lock while the
+// later one waits for the earlier one's commit, a deadlock PostgreSQL cannot see. At most two
+// batches wait besides the ones being written, so memory stays flat however large the file.
 class BatchWriter {
 public:
-    using Flush = std::function<void(std::vector<Prepared>&)>;
-    explicit BatchWriter(Flush flush) : flush_(std::move(flush)), thread_([this] { run(); }) {}
+    // Writes one batch; calls turn() right before its audit events and commit. turn() returns
+    // once every earlier batch has committed, and throws when one of them failed.
+    using Flush = std::function<void(std::vector<Prepared>&, const std::function<void()>& turn)>;
+    static constexpr unsigned kWriters = 2;
+
+    explicit BatchWriter(Flush flush) : flush_(std::move(flush)) {
+        for (unsigned i = 0; i < kWriters; ++i) threads_.emplace_back([this] { run(); });
+    }
     ~BatchWriter() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             closed_ = true;
         }
         changed_.notify_all();
-        thread_.join();
+        for (auto& t : threads_) t.join();
     }
 
     void submit(std::vector<Prepared> batch) {
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait(lock, [&] { return queue_.size() < 2 || failure_; });
         if (failure_) std::rethrow_exception(failure_);
-        queue_.push_back(std::move(batch));
+        std::vector<std::string> victims;
+        for (const auto& p : batch) {
+            if (p.exam.write.victimPseudonym) victims.push_back(*p.exam.write.victimPseudonym);
+        }
+        std::sort(victims.begin(), victims.end());
+        queue_.push_back({submitted_++, std::move(batch), std::move(victims)});
         changed_.notify_all();
     }
     // Waits until every submitted batch is written; rethrows the first failure.
     void finish() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return (queue_.empty() && !writing_) || failure_; });
+        changed_.wait(lock, [&] { return committed_ == submitted_ || failure_; });
         if (failure_) std::rethrow_exception(failure_);
     }
 
 private:
+    struct Batch {
+        long sequence;
+        std::vector<Prepared> records;
+        std::vector<std::string> victims;  // sorted
+    };
+
+    // Whether a batch still being written before `batch` counts one of its victims (under mutex_).
+    bool sharesVictims(const Batch& batch) const {
+        for (const auto& [sequence, earlier] : writing_) {
+            if (sequence >= batch.sequence) continue;
+            auto a = earlier->victims.begin(), b = batch.victims.begin();
+            while (a != earlier->victims.end() && b != batch.victims.end()) {
+                if (*a == *b) return true;
+                *a < *b ? ++a : ++b;
+            }
+        }
+        return false;
+    }
+
     void run() {
         while (true) {
-            std::vector<Prepared> batch;
+            Batch batch;
+            bool waitFirst = false;
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                changed_.wait(lock, [&] { return closed_ || (!queue_.empty() && !failure_); });
+                changed_.wait(lock, [&] { return closed_ || failure_ || !queue_.empty(); });
                 if (closed_ || failure_) return;
                 batch = std::move(queue_.front());
                 queue_.pop_front();
-                writing_ = true;
+                waitFirst = sharesVictims(batch);
+                writing_[batch.sequence] = &batch;
+                changed_.notify_all();  // room in the queue
             }
+            const auto turn = [&] {
+                std::unique_lock<std::mutex> lock(mutex_);
+                changed_.wait(lock, [&] { return committed_ == batch.sequence || failure_; });
+                if (failure_) throw std::runtime_error("an earlier batch of the import failed");
+            };
             std::exception_ptr failure;
             try {
-                flush_(batch);
+                if (waitFirst) turn();
+                flush_(batch.records, turn);
             } catch (...) {
                 failure = std::current_exception();
             }
             std::lock_guard<std::mutex> lock(mutex_);
-            writing_ = false;
-            if (failure) failure_ = failure;
+            writing_.erase(batch.sequence);
+            if (failure) {
+                if (!failure_) failure_ = failure;  // the first failure is the one reported
+            } else {
+                committed_ = batch.sequence + 1;
+            }
             changed_.notify_all();
         }
     }
@@ -258,10 +310,40 @@ private:
     Flush flush_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::vector<Prepared>> queue_;
-    bool writing_ = false, closed_ = false;
+    std::deque<Batch> queue_;
+    std::map<long, const Batch*> writing_;  // by sequence
+    long submitted_ = 0;  // batches handed to submit()
+    long committed_ = 0;  // batches 0 .. committed_ - 1 are written
+    bool closed_ = false;
     std::exception_ptr failure_;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
+};
+
+// The import lock (ImportRepository::tryLockRun) for a whole writing pass, on a connection of
+// its own. Tried again every quarter second rather than waited for in one statement, which
+// db.statement_timeout_ms would cut short.
+class RunLock {
+public:
+    RunLock(db::ConnectionPool& pool, const std::function<void()>& waiting) : lease_(pool.acquire()) {
+        bool told = false;
+        while (!db::ImportRepository::tryLockRun(*lease_)) {
+            if (!told && waiting) waiting();
+            told = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+    }
+    ~RunLock() {
+        try {
+            db::ImportRepository::unlockRun(*lease_);
+        } catch (...) {
+            lease_->disconnect();  // the lock goes with the session; the pool drops the connection
+        }
+    }
+    RunLock(const RunLock&) = delete;
+    RunLock& operator=(const RunLock&) = delete;
+
+private:
+    db::ConnectionPool::Lease lease_;
 };
 
 class Run {
@@ -293,8 +375,17 @@ public:
         const std::size_t chunkSize = std::max<std::size_t>(options_.batchSize, 256) * 2;
         std::vector<std::pair<long, std::vector<std::string>>> chunk;
         std::vector<Prepared> pending;
+        std::optional<RunLock> runLock;
         std::optional<BatchWriter> writer;
-        if (write) writer.emplace([&](std::vector<Prepared>& batch) { flush(batch); });
+        if (write) {
+            runLock.emplace(context_.pool, [&] {
+                if (!progress_) return;
+                ImportProgress waiting = state;
+                waiting.phase = "waiting";  // for another import to finish
+                progress_(waiting);
+            });
+            writer.emplace([&](std::vector<Prepared>& batch, const std::function<void()>& turn) { flush(batch, turn); });
+        }
         bool more = true;
         while (more) {
             chunk.clear();
@@ -349,12 +440,12 @@ public:
     }
 
     // One batch: one transaction with its audit events (rolled back in a dry run, so that the
-    // dry run goes through every check a real run makes).
-    void flush(std::vector<Prepared>& pending) {
+    // dry run goes through every check a real run makes). The run holds the import lock, and the
+    // records of one run have distinct keys, so two batches of it can be written at once.
+    void flush(std::vector<Prepared>& pending, const std::function<void()>& turn) {
         if (pending.empty()) return;
         auto lease = context_.pool.acquire();
         pqxx::work tx(*lease);
-        db::ImportRepository::lock(tx);
         std::vector<std::string> keys;
         for (const auto& p : pending) {
             keys.push_back(p.exam.importKey);
@@ -379,6 +470,7 @@ public:
             events.push_back(std::move(event));
         }
         db::ImportRepository::copyExams(tx, fresh, provenance_);
+        turn();
         db::AuditRepository::appendMany(tx, events);
         if (options_.dryRun) {
             tx.abort();
@@ -399,7 +491,7 @@ private:
     unsigned threads_ = 1;
     db::ImportProvenance provenance_;
     KeySet seen_;
-    std::atomic<long> imported_{0}, alreadyPresent_{0};  // written by the batch writer
+    std::atomic<long> imported_{0}, alreadyPresent_{0};  // written by the batch writers
 };
 
 std::string csvCell(const std::string& v) {

@@ -5,6 +5,8 @@
 #include "server/core/errors.h"
 #include "server/services/form_catalog.h"
 
+#include <pqxx/pqxx>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -37,6 +39,10 @@ public:
             phaseStart_ = now;
         }
         if (p.phase == "scanning" || p.phase == "done") return;
+        if (p.phase == "waiting") {
+            std::cerr << "waiting for another import to finish (imports write one at a time)\n" << std::flush;
+            return;
+        }
         const double seconds = std::chrono::duration<double>(now - phaseStart_).count();
         const double rate = seconds > 0 ? p.done / seconds : 0;
         const long left = p.total - p.done;
@@ -153,6 +159,13 @@ int runImportCommand(const CommandLine& cl, const Config& config) {
     } catch (const Error& e) {
         std::cerr << "registry: " << e.detail() << "\n";
         return e.kind() == ErrorKind::ServiceUnavailable ? 69 : 65;
+    } catch (const pqxx::failure& e) {
+        // Lost connection, statement timeout, a server shutting down: the server's first line,
+        // not the statement (pqxx appends it, hundreds of column names long).
+        const std::string text = e.what();
+        std::cerr << "registry: the import stopped, database error: " << text.substr(0, text.find('\n'))
+                  << "\nthe batches written before it are kept; the same import again completes it without duplicates\n";
+        return 69;
     }
 }
 

@@ -13,9 +13,8 @@ const char* const kLegacyImportUserId = "00000000-0000-4000-8000-00000000e001";
 
 namespace {
 
-constexpr long long kImportLockKey = 7513010;
-
-const Query kLock{"import_lock", "SELECT pg_advisory_xact_lock($1)"};
+const Query kTryLockRun{"import_try_lock_run", "SELECT pg_try_advisory_lock($1)"};
+const Query kUnlockRun{"import_unlock_run", "SELECT pg_advisory_unlock($1)"};
 // An erased record's key counts as present, so that an import never brings it back.
 const Query kExistingKeys{"import_existing_keys", R"SQL(
 SELECT import_key FROM exams WHERE import_key = ANY($1::text[])
@@ -79,7 +78,15 @@ struct Cells {
 
 }  // namespace
 
-void ImportRepository::lock(pqxx::transaction_base& tx) { exec(tx, kLock, kImportLockKey); }
+bool ImportRepository::tryLockRun(pqxx::connection& connection) {
+    pqxx::nontransaction tx(connection);
+    return exec(tx, kTryLockRun, ImportRepository::kRunLockKey)[0][0].as<bool>();
+}
+
+void ImportRepository::unlockRun(pqxx::connection& connection) {
+    pqxx::nontransaction tx(connection);
+    exec(tx, kUnlockRun, ImportRepository::kRunLockKey);
+}
 
 std::set<std::string> ImportRepository::existingKeys(pqxx::transaction_base& tx, const std::vector<std::string>& keys) {
     std::set<std::string> found;

@@ -31,9 +31,13 @@ struct ImportProvenance {
 // version rows with one INSERT ... SELECT from the rows just copied.
 class ImportRepository {
 public:
-    // Serialises imports until the transaction ends, so that the key check below and the
-    // write after it cannot interleave with another import of the same records.
-    static void lock(pqxx::transaction_base& tx);
+    // Imports write one at a time, so that the key check below and the writes after it cannot
+    // interleave with another import of the same records. A session lock on `connection`, held
+    // for a whole run (its batches are written on other connections): tryLockRun takes it if it
+    // is free, unlockRun gives it back. A connection that dies takes the lock with it.
+    static constexpr long long kRunLockKey = 7513010;
+    static bool tryLockRun(pqxx::connection& connection);
+    static void unlockRun(pqxx::connection& connection);
     // Which of `keys` are already stored, or were stored and then erased.
     static std::set<std::string> existingKeys(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
     // Exam rows (COPY), then one `import` version row each (copied from the stored rows).

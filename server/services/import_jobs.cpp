@@ -259,8 +259,9 @@ void ImportJobs::work() {
             const import::ImportContext context{pool_, *job->form, forms_.codeLists(), pseudonymiser_};
             summary = import::runImport(context, *job->mapping, in, options, job->caller,
                                         [&](const import::ImportProgress& p) {
+                                            const bool newPhase = p.phase != last.phase;  // shown at once
                                             last = p;
-                                            record(*job, p, false);
+                                            record(*job, p, newPhase);
                                         });
         } catch (const import::FileRefused& e) {
             failureCode = e.code();

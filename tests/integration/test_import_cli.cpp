@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "import/csv_reader.h"
+#include "server/db/import_repository.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/import_files.h"
 #include "tests/support/test_database.h"
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -318,6 +320,118 @@ BOOST_FIXTURE_TEST_CASE(a_killed_import_stops_at_a_batch_boundary_and_a_rerun_co
     BOOST_TEST(exams() == total);
     BOOST_TEST(db.scalar("SELECT count(DISTINCT import_key) FROM exams") == total);
     BOOST_TEST(runRegistry({"--config", killConfig, "audit", "verify"}).exitCode == 0);
+}
+
+// The number after `label` in a run's summary.
+long summaryCount(const std::string& out, const std::string& label) {
+    const auto at = out.find(label + ": ");
+    BOOST_REQUIRE_MESSAGE(at != std::string::npos, "no \"" + label + "\" in " + out);
+    return std::stol(out.substr(at + label.size() + 2));
+}
+
+BOOST_FIXTURE_TEST_CASE(imports_write_one_at_a_time_and_two_at_once_store_every_record_once, Fixture) {
+    const long total = 600;
+    const std::string file = writeTempFile("twice.csv", generatedCsv(total, "twice"));
+    const std::string lockKey = std::to_string(registry::db::ImportRepository::kRunLockKey);
+    // Another import holds the lock (as a run does, on a session of its own).
+    pqxx::connection other(db.serviceUrl());
+    BOOST_REQUIRE(pqxx::nontransaction(other).exec1("SELECT pg_try_advisory_lock(" + lockKey + ")")[0].as<bool>());
+
+    const char* binary = std::getenv("REGISTRY_BINARY");
+    BOOST_REQUIRE(binary);
+    Poco::Pipe out, err;
+    auto first = Poco::Process::launch(binary, {"--config", config, "import", file, "--mapping", kMapping}, nullptr, &out,
+                                       &err);
+    Poco::PipeInputStream errStream(err), outStream(out);
+    std::string line;
+    bool toldToWait = false;
+    while (!toldToWait && std::getline(errStream, line)) toldToWait = has(line, "waiting for another import to finish");
+    BOOST_TEST_REQUIRE(toldToWait);
+    BOOST_TEST(exams() == 0);  // it checked the file, and writes nothing until its turn
+
+    // A second run of the same file at the same time: whichever goes second finds every record
+    // present.
+    CliResult second;
+    std::thread secondRun([&] { second = import(file); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    pqxx::nontransaction(other).exec("SELECT pg_advisory_unlock(" + lockKey + ")");
+    const std::string firstOut(std::istreambuf_iterator<char>(outStream), {});
+    const std::string firstErr(std::istreambuf_iterator<char>(errStream), {});
+    const int firstExit = first.wait();
+    secondRun.join();
+
+    BOOST_TEST(firstExit == 0, firstErr);
+    BOOST_TEST(second.exitCode == 0, second.err);
+    BOOST_TEST(summaryCount(firstOut, "imported") + summaryCount(second.out, "imported") == total);
+    BOOST_TEST(summaryCount(firstOut, "already present") + summaryCount(second.out, "already present") == total);
+    BOOST_TEST(exams() == total);
+    BOOST_TEST(db.scalar("SELECT count(DISTINCT import_key) FROM exams") == total);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.import'") == total);
+    BOOST_TEST(runRegistry({"--config", config, "audit", "verify"}).exitCode == 0);
+}
+
+// A layout whose victim is not the key column, so that one victim has exams in many batches:
+// consecutive batches then count the same victims, and the import must neither deadlock on their
+// count rows nor lose a count.
+BOOST_FIXTURE_TEST_CASE(victims_with_exams_in_many_batches_are_counted_once_per_exam, Fixture) {
+    const long total = 1200, victims = 7;
+    const std::string mappingDir = writeTempFile("mappings", "");
+    std::filesystem::remove(mappingDir);
+    std::filesystem::create_directory(mappingDir);
+    std::string mapping = readFile(TestDatabase::sourceDir() + "/config/import/" + kMapping + ".json");
+    const auto swap = [&](const std::string& from, const std::string& to) {
+        const auto at = mapping.find(from);
+        BOOST_REQUIRE(at != std::string::npos);
+        mapping.replace(at, from.size(), to);
+    };
+    swap(R"("column": "Dossiernummer", "field": "victim_reference")", R"("column": "Dossiernummer", "field": "police_reference")");
+    swap(R"("column": "Politie registratienummer", "field": "police_reference")",
+         R"("column": "Politie registratienummer", "field": "victim_reference")");
+    std::ofstream(mappingDir + "/victim-column.json") << mapping;
+
+    std::vector<std::vector<std::string>> records;
+    {
+        std::istringstream in(generatedCsv(total, "victims"));
+        registry::import::CsvReader reader(in, ';', registry::import::Encoding::Utf8, registry::import::ReaderLimits{});
+        std::vector<std::string> f;
+        while (reader.next(f)) records.push_back(f);
+    }
+    for (std::size_t i = 1; i < records.size(); ++i) records[i][3] = "PL0100-2025-" + std::to_string(100000 + i % victims);
+    const std::string smallBatches = importConfigFile(db.serviceUrl(), db.ownerUrl(),
+                                                      "import.batch_size = 20\nimport.mapping_dir = " + mappingDir + "\n");
+    const auto r = runRegistry({"--config", smallBatches, "import", writeTempFile("victims.csv", toCsv(records)),
+                                "--mapping", "victim-column"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_TEST(summaryCount(r.out, "imported") == total, r.out);
+    BOOST_TEST(exams() == total);
+    BOOST_TEST(db.scalar("SELECT count(DISTINCT victim_pseudonym) FROM exams") == victims);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM victim_exam_counts") == victims);
+    BOOST_TEST(db.scalar("SELECT sum(exams) FROM victim_exam_counts") == total);
+    BOOST_TEST(db.scalar("SELECT count(*) FROM audit_events WHERE action = 'exam.import'") == total);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_database_failure_part_way_is_reported_in_one_line_and_a_rerun_completes_the_import, Fixture) {
+    const long total = 300;
+    const std::string file = writeTempFile("stalled.csv", generatedCsv(total, "stalled"));
+    const std::string impatient = importConfigFile(db.serviceUrl(), db.ownerUrl(),
+                                                   "import.batch_size = 100\ndb.statement_timeout_ms = 1000\n");
+    CliResult r;
+    {
+        // Someone holds the victim counts: the first batch's writes wait and time out.
+        pqxx::connection owner(db.ownerUrl());
+        pqxx::work hold(owner);
+        hold.exec("LOCK TABLE victim_exam_counts IN EXCLUSIVE MODE");
+        r = runRegistry({"--config", impatient, "import", file, "--mapping", kMapping});
+    }
+    BOOST_TEST(r.exitCode == 69, r.err);
+    BOOST_TEST(has(r.err, "the import stopped, database error: ERROR:  canceling statement due to statement timeout"), r.err);
+    BOOST_TEST(has(r.err, "the same import again completes it"), r.err);
+    BOOST_TEST(!has(r.err, "INSERT"), r.err);  // the statement is not printed
+    BOOST_TEST(exams() == 0);
+
+    const auto rerun = runRegistry({"--config", impatient, "import", file, "--mapping", kMapping});
+    BOOST_TEST(rerun.exitCode == 0, rerun.err);
+    BOOST_TEST(exams() == total);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_duplicate_in_one_file_is_rejected_on_its_second_occurrence, Fixture) {
