@@ -144,11 +144,11 @@ int main(int argc, char** argv) {
                     "database): %.1f s: %s records/s\n",
                     scanSeconds, checkSeconds, bench::grouped(static_cast<long long>(count / checkSeconds)).c_str());
         const double importRate = static_cast<double>(summary.imported) / importSeconds;
-        std::printf("import pass (prepare and write with COPY, overlapped; batch %zu, %u threads): read %s, imported %s, "
+        std::printf("import pass (prepare and write with COPY, overlapped; batch %zu, %u preparing threads, %u writers): read %s, imported %s, "
                     "rejected %s in %.1f s: %s records/s; whole run %.1f s; peak RSS %.0f MiB\n",
                     importOptions.batchSize,
                     importOptions.threads ? importOptions.threads : std::max(1u, std::thread::hardware_concurrency()),
-                    bench::grouped(summary.read).c_str(), bench::grouped(summary.imported).c_str(),
+                    import::kImportWriters, bench::grouped(summary.read).c_str(), bench::grouped(summary.imported).c_str(),
                     bench::grouped(summary.rejected).c_str(), importSeconds,
                     bench::grouped(static_cast<long long>(importRate)).c_str(), totalSeconds, bench::peakRssMiB());
 

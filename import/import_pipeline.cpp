@@ -203,9 +203,9 @@ std::vector<Prepared> prepareChunk(const RecordPreparer& preparer,
     return out;
 }
 
-// Writes batches on kWriters threads, each with a connection of its own, while the next records
-// are prepared: a batch's rows go in while the batch before it is still being written, so that
-// the database works on both cores. Its audit events and its commit wait for that batch's commit
+// Writes batches on kImportWriters threads, each with a connection of its own, while the next
+// records are prepared: a batch's rows go in while the batch before it is still being written, so
+// that the database works on both cores. Its audit events and its commit wait for that batch's commit
 // (the `turn` given to Flush), so batches commit in the file's order, as from one writer: a kill
 // leaves whole batches, the file's first ones. A batch that counts an exam for a victim the batch
 // being written before it counts too waits for that commit before it writes anything: both would
@@ -217,10 +217,8 @@ public:
     // Writes one batch; calls turn() right before its audit events and commit. turn() returns
     // once every earlier batch has committed, and throws when one of them failed.
     using Flush = std::function<void(std::vector<Prepared>&, const std::function<void()>& turn)>;
-    static constexpr unsigned kWriters = 2;
-
     explicit BatchWriter(Flush flush) : flush_(std::move(flush)) {
-        for (unsigned i = 0; i < kWriters; ++i) threads_.emplace_back([this] { run(); });
+        for (unsigned i = 0; i < kImportWriters; ++i) threads_.emplace_back([this] { run(); });
     }
     ~BatchWriter() {
         {

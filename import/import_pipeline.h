@@ -18,6 +18,9 @@ namespace registry::import {
 
 enum class OnError { Skip, Abort };
 
+// Batches written at once, each on a connection of its own (they commit in the file's order).
+constexpr unsigned kImportWriters = 2;
+
 struct ImportOptions {
     std::string sourceName;  // file name as the operator knows it (provenance, audit)
     bool dryRun = false;
